@@ -1,0 +1,46 @@
+import { Hono } from 'hono'
+import type { AppDeps, AppEnv } from './http/env.ts'
+import { envelope, errorResponse } from './http/errors.ts'
+import { authenticate, orgContext } from './http/middleware/auth.ts'
+import { requestLog } from './http/middleware/request-log.ts'
+import { dashboardRoutes } from './http/routes/dashboards.ts'
+import { docRoutes } from './http/routes/docs.ts'
+import { folderRoutes } from './http/routes/folders.ts'
+import { healthRoutes } from './http/routes/health.ts'
+import { orgRoutes } from './http/routes/orgs.ts'
+import { reportRoutes } from './http/routes/reports.ts'
+import { reportV1Routes } from './http/routes/reports-v1.ts'
+import { tokenRoutes } from './http/routes/tokens.ts'
+
+/**
+ * The Hono app. Public routes and protected routes are separate sub-apps, so authentication
+ * never depends on the order routes are registered in.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use('*', requestLog(deps))
+  app.onError((err, c) => errorResponse(c, err))
+  app.notFound((c) => envelope(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`))
+
+  app.route('/', healthRoutes)
+  app.route('/', docRoutes)
+
+  const api = new Hono<AppEnv>()
+  api.use('*', authenticate)
+  api.route('/v2', orgRoutes)
+
+  // Org-scoped resources: the org context is built for exactly these paths, nothing else.
+  const inOrg = (path: string, routes: Hono<AppEnv>) => {
+    api.use(path, orgContext)
+    api.use(`${path}/*`, orgContext)
+    api.route(path, routes)
+  }
+  inOrg('/v2/:org/reports', reportRoutes)
+  inOrg('/v2/:org/folders/:type', folderRoutes)
+  inOrg('/v2/:org/dashboards', dashboardRoutes)
+  inOrg('/v2/:org/tokens', tokenRoutes)
+  inOrg('/:org/reports', reportV1Routes)
+
+  app.route('/api', api)
+  return app
+}

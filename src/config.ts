@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * The only reader of process.env. Everything else receives a validated Config.
+ */
+
+const ROLES = ['api', 'scheduler', 'worker'] as const
+export type Role = (typeof ROLES)[number]
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], {
+      message: 'expected one of true, false, on, off, 1, 0',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? def : ['true', '1', 'on', 'yes'].includes(v)))
+
+const int = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return def
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}` })
+        return z.NEVER
+      }
+      return n
+    })
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined
+      let parsed: URL
+      try {
+        parsed = new URL(v)
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a URL' })
+        return z.NEVER
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL` })
+        return z.NEVER
+      }
+      return v
+    })
+
+const envSchema = z.object({
+  PORT: int(5080, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATA_DIR: z.string().min(1).default('./data'),
+  HERALD_ROOT_EMAIL: z.email({ message: 'expected an email address' }).default('root@example.com'),
+  HERALD_ROOT_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  HERALD_ROLES: z
+    .string()
+    .default('api,scheduler,worker')
+    .transform((v, ctx) => {
+      const roles = v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean)
+      const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r))
+      if (bad.length > 0 || roles.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a comma list of ${ROLES.join(', ')}` })
+        return z.NEVER
+      }
+      return [...new Set(roles)] as Role[]
+    }),
+  HERALD_RBAC: z.enum(['on', 'off']).default('on'),
+  HERALD_WORKER_CONCURRENCY: int(4, 1, 256),
+  SMTP_URL: url(['smtp:', 'smtps:']),
+  SMTP_FROM: z.string().default('Herald <herald@localhost>'),
+  SMTP_REPLY_TO: z.string().optional(),
+  PUBLIC_URL: url(['http:', 'https:']),
+  HERALD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HERALD_MAX_ATTACHMENT_MB: int(10, 1, 1024),
+  HERALD_RETENTION_DAYS: int(30, 1, 3650),
+  HERALD_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HERALD_LOG_PRETTY: bool(false),
+  HERALD_SEED_SAMPLE: bool(true),
+})
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  rootEmail: string
+  rootPassword: string | undefined
+  roles: Role[]
+  rbac: boolean
+  workerConcurrency: number
+  smtpUrl: string | undefined
+  smtpFrom: string
+  smtpReplyTo: string | undefined
+  publicUrl: string
+  secret: string
+  maxAttachmentBytes: number
+  retentionDays: number
+  shutdownTimeoutMs: number
+  logLevel: string
+  seedSample: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses an environment into a Config; throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+  const result = envSchema.safeParse(cleaned)
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    )
+  }
+  const e = result.data
+  const dataDir = path.resolve(e.DATA_DIR)
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    rootEmail: e.HERALD_ROOT_EMAIL.toLowerCase(),
+    rootPassword: e.HERALD_ROOT_PASSWORD,
+    roles: e.HERALD_ROLES,
+    rbac: e.HERALD_RBAC === 'on',
+    workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    smtpReplyTo: e.SMTP_REPLY_TO,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    secret: e.HERALD_SECRET ?? '',
+    maxAttachmentBytes: e.HERALD_MAX_ATTACHMENT_MB * 1024 * 1024,
+    retentionDays: e.HERALD_RETENTION_DAYS,
+    shutdownTimeoutMs: e.HERALD_SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    seedSample: e.HERALD_SEED_SAMPLE,
+  }
+}
+
+/** Reads process.env (the one place that does). */
+export function loadConfig(): Config {
+  return parseConfig(process.env)
+}
+
+/** Environment for CLI client commands (trigger, runs), which talk to a running server. */
+export function clientEnv(): { url: string; token: string | undefined } {
+  return {
+    url: (process.env.HERALD_URL ?? 'http://127.0.0.1:5080').replace(/\/+$/, ''),
+    token: process.env.HERALD_TOKEN,
+  }
+}
+
+/**
+ * HERALD_SECRET when set; otherwise one generated on first start and kept in DATA_DIR so signed
+ * links stay valid across restarts.
+ */
+export function ensureSecret(config: Config): string {
+  if (config.secret) return config.secret
+  const file = path.join(config.dataDir, 'secret')
+  try {
+    return readFileSync(file, 'utf8').trim()
+  } catch {
+    mkdirSync(config.dataDir, { recursive: true })
+    const secret = randomBytes(32).toString('base64url')
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
+    return secret
+  }
+}

@@ -1,0 +1,30 @@
+import type { Guard } from './authz/vocabulary.ts'
+import type { Clock } from './clock.ts'
+import type { Database, Executor } from './db/client.ts'
+
+/** Who is acting. Tokens act with their own roles; the root user is admin of every org. */
+export interface Principal {
+  kind: 'user' | 'token'
+  id: string
+  email: string
+  root: boolean
+  /** For tokens: the org the token belongs to. */
+  tokenOrg?: string
+  tokenRoles?: string[]
+}
+
+/** What a domain function needs: the database, the clock, and who acts in which org. */
+export interface Ctx {
+  database: Database
+  clock: Clock
+  org: string
+  actor: Principal
+  /** Roles of the actor in `org`. */
+  roles: string[]
+  /** Authorization decisions for this actor in this org. */
+  guard: Guard
+  /** Called after a change to reports commits, so schedulers wake (LISTEN/NOTIFY). */
+  onReportsChanged?: () => void
+}
+
+export type Tx = Executor

@@ -1,0 +1,143 @@
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import { audit } from '../audit/audit.ts'
+import type { Ctx } from '../context.ts'
+import { isForeignKeyViolation } from '../db/errors.ts'
+import { dashboards, reportDashboards, reports } from '../db/schema/index.ts'
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
+import { folderExists } from '../folders/folders.ts'
+import { newId } from '../lib/ids.ts'
+import { rfc3339 } from '../lib/time.ts'
+import type { Dashboard, DashboardDefinition, DashboardInput } from './model.ts'
+
+type Row = typeof dashboards.$inferSelect
+
+export function shapeDashboard(row: Row): Dashboard {
+  const def = row.definition as DashboardDefinition
+  return {
+    dashboardId: row.id,
+    folderId: row.folderId,
+    title: row.title,
+    description: row.description,
+    tabs: def.tabs,
+    variables: def.variables,
+    owner: row.owner,
+    createdAt: rfc3339(row.createdAt),
+    updatedAt: rfc3339(row.updatedAt),
+  }
+}
+
+async function requireFolder(ctx: Ctx, folderId: string): Promise<void> {
+  if (!(await folderExists(ctx, 'dashboards', folderId))) {
+    throw new BadRequestError(`Dashboard folder not found: ${folderId}`)
+  }
+}
+
+export async function createDashboard(
+  ctx: Ctx,
+  folderId: string,
+  input: DashboardInput,
+): Promise<string> {
+  await requireFolder(ctx, folderId)
+  const id = newId()
+  const now = new Date(ctx.clock.now())
+  try {
+    await ctx.database.db.transaction(async (tx) => {
+      await tx.insert(dashboards).values({
+        org: ctx.org,
+        id,
+        folderId,
+        title: input.title,
+        description: input.description,
+        definition: { tabs: input.tabs, variables: input.variables },
+        owner: ctx.actor.email,
+        createdAt: now,
+        updatedAt: now,
+      })
+      await audit(ctx, 'dashboard.create', `dashboard:${id}`, { title: input.title, folderId }, tx)
+    })
+  } catch (err) {
+    if (isForeignKeyViolation(err))
+      throw new BadRequestError(`Dashboard folder not found: ${folderId}`)
+    throw err
+  }
+  return id
+}
+
+export async function listDashboards(ctx: Ctx, folderId?: string): Promise<Dashboard[]> {
+  const rows = await ctx.database.db
+    .select()
+    .from(dashboards)
+    .where(
+      and(eq(dashboards.org, ctx.org), folderId ? eq(dashboards.folderId, folderId) : undefined),
+    )
+    .orderBy(asc(dashboards.title), asc(dashboards.id))
+  return rows.map(shapeDashboard)
+}
+
+export async function getDashboardRow(ctx: Ctx, id: string): Promise<Row> {
+  const [row] = await ctx.database.db
+    .select()
+    .from(dashboards)
+    .where(and(eq(dashboards.org, ctx.org), eq(dashboards.id, id)))
+  if (!row) throw new NotFoundError('Dashboard not found')
+  return row
+}
+
+export async function getDashboard(ctx: Ctx, id: string): Promise<Dashboard> {
+  return shapeDashboard(await getDashboardRow(ctx, id))
+}
+
+/** Dashboards of the org by id, for checking report references in one query. */
+export async function dashboardsByIds(ctx: Ctx, ids: string[]): Promise<Map<string, Row>> {
+  if (ids.length === 0) return new Map()
+  const rows = await ctx.database.db
+    .select()
+    .from(dashboards)
+    .where(and(eq(dashboards.org, ctx.org), inArray(dashboards.id, ids)))
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+export async function updateDashboard(
+  ctx: Ctx,
+  id: string,
+  input: DashboardInput,
+  folderId?: string,
+): Promise<void> {
+  if (folderId) await requireFolder(ctx, folderId)
+  await ctx.database.db.transaction(async (tx) => {
+    const updated = await tx
+      .update(dashboards)
+      .set({
+        title: input.title,
+        description: input.description,
+        definition: { tabs: input.tabs, variables: input.variables },
+        updatedAt: new Date(ctx.clock.now()),
+        ...(folderId ? { folderId } : {}),
+      })
+      .where(and(eq(dashboards.org, ctx.org), eq(dashboards.id, id)))
+      .returning({ id: dashboards.id })
+    if (updated.length === 0) throw new NotFoundError('Dashboard not found')
+    await audit(ctx, 'dashboard.update', `dashboard:${id}`, { title: input.title }, tx)
+  })
+}
+
+export async function deleteDashboard(ctx: Ctx, id: string): Promise<void> {
+  await ctx.database.db.transaction(async (tx) => {
+    const users = await tx
+      .select({ id: reports.id, name: reports.name, folderId: reports.folderId })
+      .from(reportDashboards)
+      .innerJoin(reports, eq(reports.id, reportDashboards.reportId))
+      .where(and(eq(reportDashboards.org, ctx.org), eq(reportDashboards.dashboardId, id)))
+      .orderBy(asc(reports.name))
+    if (users.length > 0) {
+      const names = users.map((r) => `${r.name} (${r.id})`).join(', ')
+      throw new ConflictError(`Dashboard is used by reports: ${names}`)
+    }
+    const deleted = await tx
+      .delete(dashboards)
+      .where(and(eq(dashboards.org, ctx.org), eq(dashboards.id, id)))
+      .returning({ id: dashboards.id })
+    if (deleted.length === 0) throw new NotFoundError('Dashboard not found')
+    await audit(ctx, 'dashboard.delete', `dashboard:${id}`, {}, tx)
+  })
+}

@@ -1,0 +1,90 @@
+/**
+ * Domain errors. They know nothing of HTTP: src/http/errors.ts maps each code to a status.
+ */
+
+export interface FieldError {
+  name: string
+  description: string
+}
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal'
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldError[],
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export class BadRequestError extends DomainError {
+  constructor(message: string) {
+    super('bad_request', message)
+  }
+}
+
+/** Field-level problems with an input; `message` is the first problem, for simple clients. */
+export class ValidationError extends DomainError {
+  constructor(fields: FieldError[], message?: string) {
+    const first = fields[0]?.description ?? 'Invalid input'
+    const more = fields.length > 1 ? ` (and ${fields.length - 1} more problem(s))` : ''
+    super('validation_failed', message ?? `${first}${more}`, fields)
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'Unauthorized Access') {
+    super('unauthorized', message)
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'Forbidden') {
+    super('forbidden', message)
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string) {
+    super('not_found', message)
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message)
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message = 'Request body is too large') {
+    super('payload_too_large', message)
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor(message = 'Expected request with `Content-Type: application/json`') {
+    super('unsupported_media_type', message)
+  }
+}
+
+/** Something the service depends on is unavailable (e.g. delivery not configured). */
+export class UnavailableError extends DomainError {
+  constructor(message: string) {
+    super('unavailable', message)
+  }
+}

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino'
+import type { Authenticator } from '../auth/principal.ts'
+import type { Guard } from '../authz/vocabulary.ts'
+import type { Clock } from '../clock.ts'
+import type { Config } from '../config.ts'
+import type { Ctx, Principal } from '../context.ts'
+import type { Database } from '../db/client.ts'
+
+/** Everything the HTTP layer is built from; tests build their own. */
+export interface AppDeps {
+  database: Database
+  config: Pick<Config, 'rbac' | 'publicUrl'>
+  clock: Clock
+  log: Logger
+  authenticator: Authenticator
+  /** Authorization decisions for a principal with these roles in an org. */
+  guardFor(principal: Principal, org: string, roles: string[]): Guard
+  /** Readiness beyond "the process is up": database reachable, migrations applied. */
+  ready(): Promise<boolean>
+  onReportsChanged?: () => void
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    log: Logger
+    deps: AppDeps
+    principal: Principal
+    ctx: Ctx
+  }
+}

@@ -1,0 +1,45 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { DomainError, type ErrorCode, type FieldError } from '../errors.ts'
+
+/** The single place domain errors become HTTP statuses. */
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+}
+
+export interface Envelope {
+  code: number
+  message: string
+  error: ErrorCode
+  trace_id: string
+  fields?: FieldError[]
+}
+
+export function envelope(
+  c: Context,
+  code: ErrorCode,
+  message: string,
+  fields?: FieldError[],
+  status: ContentfulStatusCode = STATUS[code],
+): Response {
+  const body: Envelope = { code: status, message, error: code, trace_id: c.get('requestId') ?? '' }
+  if (fields?.length) body.fields = fields
+  return c.json(body, status)
+}
+
+export function errorResponse(c: Context, err: unknown): Response {
+  if (err instanceof DomainError) return envelope(c, err.code, err.message, err.fields)
+  // Never leak internals: the log has the stack, the client gets the request id to quote.
+  c.get('log')?.error({ err, requestId: c.get('requestId') }, 'unhandled error')
+  return envelope(c, 'internal', 'Internal server error', undefined)
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod'
+
+/**
+ * Routes describe themselves here with the same zod schemas that validate their input, so
+ * /openapi.json cannot drift from what the server enforces.
+ */
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
+  path: string
+  summary: string
+  tag: string
+  body?: z.ZodType
+  query?: z.ZodType
+  responses?: Record<string, string>
+  public?: boolean
+}
+
+const operations: Operation[] = []
+
+export function describe(op: Operation): void {
+  operations.push(op)
+}
+
+function toOpenApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}')
+}
+
+function jsonSchema(schema: z.ZodType): unknown {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+}
+
+export function openApiDocument(version: string): unknown {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const op of operations) {
+    const p = toOpenApiPath(op.path)
+    const params = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }))
+    if (op.query) {
+      const js = jsonSchema(op.query) as {
+        properties?: Record<string, unknown>
+        required?: string[]
+      }
+      for (const [name, schema] of Object.entries(js.properties ?? {})) {
+        params.push({
+          name,
+          in: 'query',
+          required: js.required?.includes(name) ?? false,
+          schema,
+        } as never)
+      }
+    }
+    const responses: Record<string, unknown> = {}
+    for (const [code, description] of Object.entries(op.responses ?? { '200': 'OK' })) {
+      responses[code] = { description }
+    }
+    responses.default = {
+      description: 'Error envelope',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    }
+    paths[p] ??= {}
+    paths[p][op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      parameters: params,
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(op.body) } },
+            },
+          }
+        : {}),
+      responses,
+      ...(op.public ? { security: [] } : {}),
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Herald',
+      version,
+      description:
+        'Folder-scoped, scheduled dashboard reports. Speaks the OpenObserve Reports v2 API.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ basic: [] }, { bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        basic: { type: 'http', scheme: 'basic' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['code', 'message', 'error', 'trace_id'],
+          properties: {
+            code: { type: 'integer' },
+            message: { type: 'string' },
+            error: { type: 'string' },
+            trace_id: { type: 'string' },
+            fields: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { name: { type: 'string' }, description: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,25 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../env.ts'
+import { envelope } from '../errors.ts'
+import { describe } from '../openapi.ts'
+
+describe({ method: 'get', path: '/healthz', summary: 'Liveness', tag: 'health', public: true })
+describe({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness: database reachable and migrations applied',
+  tag: 'health',
+  public: true,
+  responses: { '200': 'Ready', '503': 'Not ready' },
+})
+
+export const healthRoutes = new Hono<AppEnv>()
+  .get('/healthz', (c) => c.json({ status: 'ok' }))
+  .get('/readyz', async (c) => {
+    const ready = await c
+      .get('deps')
+      .ready()
+      .catch(() => false)
+    if (!ready) return envelope(c, 'unavailable', 'Database unreachable or migrations pending')
+    return c.json({ status: 'ready' })
+  })

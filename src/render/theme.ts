@@ -1,0 +1,27 @@
+/** Colours and sizes shared by the PNG and PDF layouts, so both read as the same report. */
+export const theme = {
+  palette: [
+    '#2563eb',
+    '#f59e0b',
+    '#10b981',
+    '#ef4444',
+    '#8b5cf6',
+    '#06b6d4',
+    '#ec4899',
+    '#84cc16',
+    '#f97316',
+    '#64748b',
+  ],
+  page: '#f1f5f9',
+  card: '#ffffff',
+  border: '#e2e8f0',
+  title: '#0f172a',
+  text: '#334155',
+  muted: '#64748b',
+  grid: '#e2e8f0',
+  accent: '#2563eb',
+  error: '#b91c1c',
+  errorBg: '#fef2f2',
+  tableHeader: '#f1f5f9',
+  tableStripe: '#f8fafc',
+} as const

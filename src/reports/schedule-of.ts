@@ -1,0 +1,38 @@
+import { firstSlotOnSave, type Schedule } from '../schedule/index.ts'
+import type { Frequency } from './model.ts'
+
+export interface ScheduleFields {
+  frequency: unknown
+  startUs: number
+  timezone: string
+  tzOffsetMinutes: number
+}
+
+export function scheduleOf(r: ScheduleFields): Schedule {
+  return {
+    frequency: r.frequency as Frequency,
+    startMs: Math.floor(r.startUs / 1000),
+    timezone: r.timezone,
+    timezoneOffset: r.tzOffsetMinutes,
+  }
+}
+
+/** Whether two versions of a report would fire at different times. */
+export function scheduleChanged(a: ScheduleFields, b: ScheduleFields): boolean {
+  return (
+    JSON.stringify(a.frequency) !== JSON.stringify(b.frequency) ||
+    a.startUs !== b.startUs ||
+    a.timezone !== b.timezone ||
+    a.tzOffsetMinutes !== b.tzOffsetMinutes
+  )
+}
+
+/** DESIGN §4.10: the first slot strictly after now (or start, when that is still ahead). */
+export function nextRunOnSave(
+  r: ScheduleFields & { enabled: boolean },
+  nowMs: number,
+): Date | null {
+  if (!r.enabled) return null
+  const next = firstSlotOnSave(scheduleOf(r), nowMs)
+  return next === null ? null : new Date(next)
+}

@@ -1,0 +1,7 @@
+export { catchUp } from './catch-up.ts'
+export { CronSyntaxError } from './cron.ts'
+export { firstSlotOnSave, nextAfterRun, nextFireAfter, nextFires } from './next.ts'
+export type { CatchUp, FieldError, Frequency, FrequencyType, Schedule } from './types.ts'
+export { validateSchedule } from './validate.ts'
+export { instantOfWallClock, wallClockOf } from './wall-clock.ts'
+export { resolveZone } from './zone.ts'

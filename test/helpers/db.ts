@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { type Database, openPglite, openPostgres } from '../../src/db/client.ts'
+import { migrateDatabase } from '../../src/db/migrate.ts'
+
+/** DATABASE_URL selects real PostgreSQL for the integration tests; otherwise PGlite in memory. */
+export const postgresUrl = process.env.DATABASE_URL || undefined
+
+export interface TestDatabase {
+  database: Database
+  /** The URL of this file's own database (PostgreSQL only), for extra processes. */
+  url?: string
+  close(): Promise<void>
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+/** A freshly migrated database of its own for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!postgresUrl) {
+    const database = await openPglite(undefined)
+    await migrateDatabase(database)
+    return { database, close: () => database.close() }
+  }
+  const name = `herald_t_${randomBytes(6).toString('hex')}`
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = withDatabase(postgresUrl, name)
+  const database = openPostgres(url)
+  await migrateDatabase(database, url)
+  return {
+    database,
+    url,
+    async close() {
+      await database.close()
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
