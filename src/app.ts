@@ -9,6 +9,7 @@ import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { orgRoutes } from './http/routes/orgs.ts'
 import { reportRoutes } from './http/routes/reports.ts'
+import { runRoutes, runV1Routes } from './http/routes/runs.ts'
 import { reportV1Routes } from './http/routes/reports-v1.ts'
 import { tokenRoutes } from './http/routes/tokens.ts'
 
@@ -35,10 +36,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     api.use(`${path}/*`, orgContext)
     api.route(path, routes)
   }
+  // Runs first: `/schedule/preview` must win over the reports' `/:id` routes.
+  inOrg('/v2/:org/reports', runRoutes)
   inOrg('/v2/:org/reports', reportRoutes)
   inOrg('/v2/:org/folders/:type', folderRoutes)
   inOrg('/v2/:org/dashboards', dashboardRoutes)
   inOrg('/v2/:org/tokens', tokenRoutes)
+  inOrg('/:org/reports', runV1Routes)
   inOrg('/:org/reports', reportV1Routes)
 
   app.route('/api', api)

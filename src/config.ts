@@ -76,6 +76,12 @@ const envSchema = z.object({
     }),
   HERALD_RBAC: z.enum(['on', 'off']).default('on'),
   HERALD_WORKER_CONCURRENCY: int(4, 1, 256),
+  HERALD_LEASE_MS: int(60_000, 500, 3_600_000),
+  // For benchmarks and drills only: `noop` succeeds at once, `sleep:<ms>` waits then succeeds.
+  HERALD_EXECUTOR: z
+    .string()
+    .regex(/^(default|noop|sleep:\d{1,7})$/, 'expected default, noop or sleep:<ms>')
+    .default('default'),
   SMTP_URL: url(['smtp:', 'smtps:']),
   SMTP_FROM: z.string().default('Herald <herald@localhost>'),
   SMTP_REPLY_TO: z.string().optional(),
@@ -99,6 +105,8 @@ export interface Config {
   roles: Role[]
   rbac: boolean
   workerConcurrency: number
+  leaseMs: number
+  executor: string
   smtpUrl: string | undefined
   smtpFrom: string
   smtpReplyTo: string | undefined
@@ -140,6 +148,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     roles: e.HERALD_ROLES,
     rbac: e.HERALD_RBAC === 'on',
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
+    leaseMs: e.HERALD_LEASE_MS,
+    executor: e.HERALD_EXECUTOR,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     smtpReplyTo: e.SMTP_REPLY_TO,

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Ctx, Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
+import type { RunWaiter } from '../runs/waiter.ts'
 
 /** Everything the HTTP layer is built from; tests build their own. */
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** Readiness beyond "the process is up": database reachable, migrations applied. */
   ready(): Promise<boolean>
   onReportsChanged?: () => void
+  /** Lets trigger requests wait for their run to finish. */
+  waiter: RunWaiter
 }
 
 export interface AppEnv {

@@ -1,4 +1,4 @@
-import { renderAsync } from '@resvg/resvg-js'
+import { type ResvgRenderOptions, renderAsync } from '@resvg/resvg-js'
 import { panelSvg } from './chart-svg.ts'
 import { FONT_FAMILY, fontFiles } from './fonts.ts'
 import { cellRect, gridRows, naturalRowHeight, normalizeCell } from './grid.ts'
@@ -75,19 +75,26 @@ export async function dashboardSvg(
   return { svg: svgDoc(width, height, body), width, height }
 }
 
+/** resvg draws no text without fonts and the host has none: give it exactly ours. */
+export const resvgOptions: ResvgRenderOptions = {
+  font: {
+    fontFiles: [fontFiles.regular, fontFiles.bold],
+    loadSystemFonts: false,
+    defaultFontFamily: FONT_FAMILY,
+    sansSerifFamily: FONT_FAMILY,
+  },
+  fitTo: { mode: 'original' },
+  shapeRendering: 2,
+  textRendering: 1,
+}
+
+/** Rasterises an SVG document at its own size, off the main thread. */
+export async function rasterize(svg: string): Promise<Buffer> {
+  return (await renderAsync(svg, resvgOptions)).asPng()
+}
+
 /** Rasterises the tab; the PNG is exactly `width` × `height` when they are given. */
 export async function renderPng(input: RenderInput): Promise<Buffer> {
   const { svg } = await dashboardSvg(input)
-  const image = await renderAsync(svg, {
-    font: {
-      fontFiles: [fontFiles.regular, fontFiles.bold],
-      loadSystemFonts: false,
-      defaultFontFamily: FONT_FAMILY,
-      sansSerifFamily: FONT_FAMILY,
-    },
-    fitTo: { mode: 'original' },
-    shapeRendering: 2,
-    textRendering: 1,
-  })
-  return image.asPng()
+  return rasterize(svg)
 }

@@ -55,7 +55,7 @@ export function placeSvg(svg: string, x: number, y: number): string {
  */
 export function scopeIds(svg: string, prefix: string): string {
   return svg
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
+    .replace(/(\s)id="([^"]+)"/g, `$1id="${prefix}$2"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
     .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`)
 }

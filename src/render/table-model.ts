@@ -60,7 +60,8 @@ export function tableModel(panel: Panel, data: PanelData, timeZone?: string): Ta
 
 /**
  * Column widths that fill `available`: each column asks for its widest cell (from a sample of
- * rows); when they do not all fit, narrow columns keep their width and wide ones share the rest.
+ * rows). When they do not all fit, the widest columns are narrowed to a common cap, so short
+ * columns (numbers, codes) stay readable and long text is what gets truncated.
  */
 export function columnWidths(
   model: TableModel,
@@ -76,10 +77,16 @@ export function columnWidths(
   })
   const total = natural.reduce((a, b) => a + b, 0)
   if (total <= available) return natural.map((w) => (w / total) * available)
-  const fair = available / natural.length
-  const small = natural.filter((w) => w <= fair)
-  const smallTotal = small.reduce((a, b) => a + b, 0)
-  const bigTotal = total - smallTotal
-  const rest = available - smallTotal
-  return natural.map((w) => (w <= fair ? w : (w / bigTotal) * rest))
+  const ascending = [...natural].sort((a, b) => a - b)
+  let budget = available
+  let cap = available / natural.length
+  for (const [i, w] of ascending.entries()) {
+    const share = budget / (ascending.length - i)
+    if (w > share) {
+      cap = share
+      break
+    }
+    budget -= w
+  }
+  return natural.map((w) => Math.min(w, cap))
 }

@@ -61,8 +61,7 @@ export function compileCron(expression: string, zoneName: string): Cron {
   try {
     cron = new Cron(pattern, { ...BASE_OPTIONS, ...zoneOption })
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error)
-    throw new CronSyntaxError(detail.replace(/^Cron(Pattern|Options)?:\s*/, ''))
+    throw new CronSyntaxError(explain(error))
   }
   if (cache.size >= CACHE_LIMIT) cache.clear()
   cache.set(key, cron)
@@ -70,6 +69,18 @@ export function compileCron(expression: string, zoneName: string): Cron {
 }
 
 const cache = new Map<string, Cron>()
+
+const FIELD_NAMES: Record<string, string> = { day: 'day-of-month', dayOfWeek: 'day-of-week' }
+
+/** Croner's message without its prefix; its out-of-range values are off by one for some fields. */
+function explain(error: unknown): string {
+  const detail = (error instanceof Error ? error.message : String(error))
+    .replace(/^Cron(Pattern|Options)?:\s*/, '')
+    .replace(/\.$/, '')
+  const outOfRange = /^Invalid value for (\w+): \d+$/.exec(detail)
+  if (outOfRange?.[1] === undefined) return detail
+  return `${FIELD_NAMES[outOfRange[1]] ?? outOfRange[1]} value out of range`
+}
 
 /**
  * The fires of `expression` in `zone`, strictly after `anchorMs` when it is positive. Slots are
@@ -97,7 +108,8 @@ export function cronGrid(expression: string, zone: string, anchorMs: number): Gr
       const until = Math.min(b, day.end)
       if (day.uniform || timesOfDay.perDay > MAX_WALKED_FIRES_PER_DAY) {
         // Without a DST change in the day, every time of day the pattern allows fires once.
-        count += timesOfDay.between(secondOfDay(fire, zone), untilSecond(until, day.end, zone))
+        const untilSecond = until === day.end ? DAY_SECONDS : day.second + (until - fire) / 1000
+        count += timesOfDay.between(day.second, Math.ceil(untilSecond))
         fire = after(until - 1)
       } else {
         while (fire !== null && fire < until) {
@@ -108,37 +120,43 @@ export function cronGrid(expression: string, zone: string, anchorMs: number): Gr
     }
     return count
   }
-  return { after, atOrBefore, countBetween }
+  const following = (t: number, count: number): number[] => {
+    const fires: number[] = []
+    for (let fire = after(t); fire !== null && fires.length < count; fire = after(fire)) {
+      fires.push(fire)
+    }
+    return fires
+  }
+  return { after, atOrBefore, countBetween, following }
 }
 
 /** Wider than a day either side, so equal offsets at both ends mean a day without DST change. */
 const NEAR_MS = 26 * 3_600_000
 
+interface CivilDay {
+  /** The second of the day at which the fire happens, by the local clock. */
+  second: number
+  /** The first instant of the next local day. */
+  end: number
+  /** Whether every local time of the day happens exactly once (no DST change in it). */
+  uniform: boolean
+}
+
 /**
- * The local day containing `ms`: its end, and whether every time of day in it happens exactly
- * once. Days near a DST change are conservatively treated as not uniform (DST changes are months
- * apart, so equal offsets a day either side mean none happens in between).
+ * The local day of a fire (a whole second). Days near a DST change count as not uniform: DST
+ * changes are months apart, so equal offsets a day either side mean none happens in between.
  */
-function civilDay(ms: number, zone: string): { end: number; uniform: boolean } {
+function civilDay(fire: number, zone: string): CivilDay {
+  const local = DateTime.fromMillis(fire, { zone })
+  const second = local.hour * 3600 + local.minute * 60 + local.second
   const offsetAt = (t: number) => DateTime.fromMillis(t, { zone }).offset
-  if (offsetAt(ms - NEAR_MS) === offsetAt(ms + NEAR_MS)) {
-    const end = DateTime.fromMillis(ms, { zone }).startOf('day').plus({ days: 1 }).toMillis()
-    return { end, uniform: true }
+  if (offsetAt(fire - NEAR_MS) === local.offset && local.offset === offsetAt(fire + NEAR_MS)) {
+    // The local clock runs with real time all day, so the day ends when its seconds run out.
+    return { second, end: fire + (DAY_SECONDS - second) * 1000, uniform: true }
   }
-  const midnight = wallClockOf(ms, zone).startOf('day').plus({ days: 1 })
-  return { end: instantOfWallClock(midnight, zone) ?? Number.POSITIVE_INFINITY, uniform: false }
-}
-
-function secondOfDay(ms: number, zone: string): number {
-  const wall = wallClockOf(ms, zone)
-  return wall.hour * 3600 + wall.minute * 60 + wall.second
-}
-
-/** The second of day before which fires lie before `until` (exclusive bound). */
-function untilSecond(until: number, dayEnd: number, zone: string): number {
-  if (until >= dayEnd) return DAY_SECONDS
-  const partial = wallClockOf(until, zone).millisecond > 0 ? 1 : 0
-  return secondOfDay(until, zone) + partial
+  const midnight = wallClockOf(fire, zone).startOf('day').plus({ days: 1 })
+  const end = instantOfWallClock(midnight, zone) ?? Number.POSITIVE_INFINITY
+  return { second, end, uniform: false }
 }
 
 /** The times of day a pattern allows, as the product of its hour, minute and second sets. */

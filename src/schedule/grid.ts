@@ -40,5 +40,6 @@ function onceGrid(atMs: number): Grid {
     after: (t) => (atMs > t ? atMs : null),
     atOrBefore: (t) => (atMs <= t ? atMs : null),
     countBetween: (a, b) => (a < atMs && atMs < b ? 1 : 0),
+    following: (t, count) => (atMs > t && count > 0 ? [atMs] : []),
   }
 }

@@ -18,15 +18,7 @@ export function nextFireAfter(s: Schedule, afterMs: number): number | null {
 
 /** Up to `count` successive fires strictly after `afterMs` (fewer when the schedule ends). */
 export function nextFires(s: Schedule, afterMs: number, count: number): number[] {
-  const grid = safeGrid(s)
-  const fires: number[] = []
-  let cursor: number | null = afterMs
-  while (grid !== null && fires.length < count) {
-    cursor = grid.after(cursor)
-    if (cursor === null) break
-    fires.push(cursor)
-  }
-  return fires
+  return safeGrid(s)?.following(afterMs, count) ?? []
 }
 
 /**

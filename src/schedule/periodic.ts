@@ -39,8 +39,9 @@ export function calendarGrid(
 ): Grid {
   const anchor = wallClockOf(startMs, zone)
   // Slot 0 is the start instant itself, even when it is the second occurrence of a repeated time.
-  const slot = (k: number): number | null =>
-    k === 0 ? startMs : instantOfWallClock(anchor.plus({ [unit]: k * step }), zone)
+  const slot = memoize((k: number): number | null =>
+    k === 0 ? startMs : instantOfWallClock(anchor.plus({ [unit]: k * step }), zone),
+  )
 
   const firstIndexAfter = (t: number): number => {
     if (t < startMs) return 0
@@ -55,12 +56,35 @@ export function calendarGrid(
 
 function gridOf({ slot, firstIndexAfter }: Periodic): Grid {
   return {
+    following: (t, count) => {
+      const slots: number[] = []
+      for (let k = firstIndexAfter(t); slots.length < count; k++) {
+        const at = slot(k)
+        if (at === null) break
+        slots.push(at)
+      }
+      return slots
+    },
     after: (t) => slot(firstIndexAfter(t)),
     atOrBefore: (t) => {
       const k = firstIndexAfter(t) - 1
       return k < 0 ? null : slot(k)
     },
     countBetween: (a, b) => (b <= a ? 0 : Math.max(0, firstIndexAfter(b - 1) - firstIndexAfter(a))),
+  }
+}
+
+/** The index search asks for the same few slots more than once; each costs a zone lookup. */
+function memoize(slot: (k: number) => number | null): (k: number) => number | null {
+  const known = new Map<number, number | null>()
+  return (k) => {
+    let at = known.get(k)
+    if (at === undefined) {
+      at = slot(k)
+      if (known.size > 64) known.clear()
+      known.set(k, at)
+    }
+    return at
   }
 }
 

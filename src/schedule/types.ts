@@ -41,4 +41,6 @@ export interface Grid {
   atOrBefore(t: number): number | null
   /** How many slots lie strictly between `a` and `b`. */
   countBetween(a: number, b: number): number
+  /** Up to `count` successive slots strictly after `t`. */
+  following(t: number, count: number): number[]
 }

@@ -37,7 +37,8 @@ function zoneErrors(s: Schedule): FieldError[] {
   if (s.timezone.trim() !== '' && ianaZoneOf(s.timezone) === null) {
     errors.push({
       name: 'timezone',
-      description: `Unknown timezone "${s.timezone}": use an IANA name such as "Europe/Berlin" or "UTC"`,
+      description:
+        `Unknown timezone "${s.timezone}": ` + 'use an IANA name such as "Europe/Berlin" or "UTC"',
     })
   }
   if (!isValidOffset(s.timezoneOffset)) {
@@ -77,7 +78,9 @@ function frequencyErrors(s: Schedule, nowMs: number): FieldError[] {
     return [
       {
         name: 'frequency.interval',
-        description: `Interval must be a whole number of ${bound.unit} from 1 to ${bound.max}, got ${interval}`,
+        description:
+          `Interval must be a whole number of ${bound.unit} from 1 to ${bound.max}, ` +
+          `got ${interval}`,
       },
     ]
   }
@@ -104,7 +107,9 @@ function cronErrors(s: Schedule, nowMs: number): FieldError[] {
     return [
       {
         name: 'frequency.cron',
-        description: `Cron expression has no future fire time: "${expression.trim()}" never matches after now`,
+        description:
+          'Cron expression has no future fire time: ' +
+          `"${expression.trim()}" never matches after now`,
       },
     ]
   }

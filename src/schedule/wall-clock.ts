@@ -32,7 +32,15 @@ export function instantOfWallClock(wall: DateTime, zone: string): number | null 
 }
 
 function sameWallClock(local: DateTime, wall: DateTime): boolean {
-  return local.setZone('UTC', { keepLocalTime: true }).toMillis() === wall.toMillis()
+  return (
+    local.millisecond === wall.millisecond &&
+    local.second === wall.second &&
+    local.minute === wall.minute &&
+    local.hour === wall.hour &&
+    local.day === wall.day &&
+    local.month === wall.month &&
+    local.year === wall.year
+  )
 }
 
 /** The earliest instant in (hi - 2 days, hi] whose civil time is at or after `wall`. */

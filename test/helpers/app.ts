@@ -5,6 +5,7 @@ import { Authenticator } from '../../src/auth/principal.ts'
 import { allowAll, type Guard } from '../../src/authz/vocabulary.ts'
 import { FakeClock } from '../../src/clock.ts'
 import type { Principal } from '../../src/context.ts'
+import { RunWaiter } from '../../src/runs/waiter.ts'
 import { createUser, setMembership } from '../../src/users/users.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
 
@@ -55,6 +56,7 @@ export async function createTestApp(
     log,
     authenticator: new Authenticator(database, ROOT_EMAIL),
     guardFor: opts.guardFor ?? (() => allowAll),
+    waiter: new RunWaiter(database),
     ready: async () => {
       await database.ping()
       return true

@@ -17,6 +17,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async function authentica
  * must be a member of it (the root user is a member of every org, and creates it on first use).
  */
 export const orgContext: MiddlewareHandler<AppEnv> = async function orgContext(c, next) {
+  // Several sub-apps can share a mount path; the context is built once per request.
+  if (c.get('ctx')) return next()
   const org = c.req.param('org') ?? ''
   if (!ORG_ID_RE.test(org)) {
     throw new ValidationError([

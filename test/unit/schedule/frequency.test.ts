@@ -153,6 +153,37 @@ describe('months', () => {
   })
 })
 
+describe('fixed-offset fallback', () => {
+  it('runs on the fixed offset when the timezone is empty or unknown', () => {
+    for (const timezone of ['', 'Not/AZone']) {
+      const s: Schedule = {
+        frequency: { type: 'days', interval: 1, cron: '', align_time: true },
+        startMs: Date.parse('2026-03-06T03:30:00Z'),
+        timezone,
+        timezoneOffset: 330,
+      }
+      // No DST in a fixed offset: 09:00 +05:30 stays 03:30Z.
+      expect(nextFires(s, s.startMs, 3).map((ms) => new Date(ms).toISOString())).toEqual([
+        '2026-03-07T03:30:00.000Z',
+        '2026-03-08T03:30:00.000Z',
+        '2026-03-09T03:30:00.000Z',
+      ])
+    }
+  })
+
+  it('runs in UTC when there is neither a timezone nor an offset', () => {
+    const s: Schedule = {
+      frequency: { type: 'months', interval: 1, cron: '', align_time: true },
+      startMs: Date.parse('2026-01-31T23:30:00Z'),
+      timezone: '',
+      timezoneOffset: 0,
+    }
+    expect(new Date(nextFireAfter(s, s.startMs) ?? 0).toISOString()).toBe(
+      '2026-02-28T23:30:00.000Z',
+    )
+  })
+})
+
 describe('interval coercion', () => {
   it('treats interval 0 as 1, as OpenObserve does', () => {
     const s = schedule('hours', 0, '2026-01-01T00:00')

@@ -1,0 +1,126 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { previewSchedule, previewSchema } from '../../reports/preview.ts'
+import { findReportIdByName } from '../../reports/queries.ts'
+import { isFinal, type RunRow } from '../../runs/model.ts'
+import { presentRun } from '../../runs/present.ts'
+import { cancelRun, getRunDetail, listRuns, runListQuery } from '../../runs/queries.ts'
+import { triggerReport, triggerSchema } from '../../runs/trigger.ts'
+import { jsonBody, queryOf } from '../body.ts'
+import type { AppEnv } from '../env.ts'
+import { describe } from '../openapi.ts'
+
+const BASE = '/api/v2/:org/reports'
+
+const waitQuery = z.object({
+  wait: z.coerce.number().int().min(0).max(3600).default(60),
+})
+
+describe({
+  method: 'post',
+  path: `${BASE}/schedule/preview`,
+  summary: 'Next fire times of a schedule, as the scheduler computes them',
+  tag: 'runs',
+  body: previewSchema,
+})
+describe({
+  method: 'put',
+  path: `${BASE}/:id/trigger`,
+  summary: 'Run a report now and wait for it (?wait= seconds)',
+  tag: 'runs',
+  query: waitQuery,
+  body: triggerSchema,
+  responses: { '200': 'Succeeded', '202': 'Still running (see Location)', '500': 'The run failed' },
+})
+describe({
+  method: 'get',
+  path: `${BASE}/:id/runs`,
+  summary: 'Run history',
+  tag: 'runs',
+  query: runListQuery,
+})
+describe({
+  method: 'get',
+  path: `${BASE}/:id/runs/:runId`,
+  summary: 'One run with outputs and deliveries',
+  tag: 'runs',
+})
+describe({
+  method: 'post',
+  path: `${BASE}/:id/runs/:runId/cancel`,
+  summary: 'Cancel a queued run',
+  tag: 'runs',
+})
+describe({
+  method: 'put',
+  path: '/api/:org/reports/:name/trigger',
+  summary: 'Run a report of the default folder now (v1)',
+  tag: 'reports v1',
+  query: waitQuery,
+})
+
+function runHref(c: Context<AppEnv>, run: RunRow): string {
+  return `/api/v2/${c.get('ctx').org}/reports/${run.reportId}/runs/${run.id}`
+}
+
+/**
+ * Answers a trigger once the run is final or the wait is over: 200 on success, 500 with the
+ * run's error on any other final state, 202 + Location while it is still going.
+ */
+async function triggerAndWait(
+  c: Context<AppEnv>,
+  reportId: string,
+  body: z.infer<typeof triggerSchema>,
+) {
+  const { wait } = queryOf(c, waitQuery)
+  const run = await triggerReport(c.get('ctx'), reportId, body)
+  const seen = wait > 0 ? ((await c.get('deps').waiter.wait(run.id, wait * 1000)) ?? run) : run
+  const base = { run_id: seen.id, state: seen.state }
+  if (!isFinal(seen.state)) {
+    c.header('Location', runHref(c, seen))
+    return c.json({ code: 202, message: 'Report run is still in progress', ...base }, 202)
+  }
+  if (seen.state === 'succeeded') return c.json({ code: 200, message: 'Report triggered', ...base })
+  return c.json(
+    {
+      code: 500,
+      message: seen.error ?? `Report run ${seen.state}`,
+      error: 'internal',
+      trace_id: c.get('requestId'),
+      ...base,
+    },
+    500,
+  )
+}
+
+export const runRoutes = new Hono<AppEnv>()
+  .post('/schedule/preview', async (c) => {
+    const body = await jsonBody(c, previewSchema)
+    return c.json(previewSchedule(body, c.get('ctx').clock.now()))
+  })
+  .put('/:id/trigger', async (c) => {
+    const body = await jsonBody(c, triggerSchema, { optional: true })
+    return triggerAndWait(c, c.req.param('id'), body)
+  })
+  .get('/:id/runs', async (c) => {
+    const q = queryOf(c, runListQuery.extend({ filter: z.unknown().optional() }))
+    return c.json(await listRuns(c.get('ctx'), c.req.param('id'), q, c.req.queries('filter') ?? []))
+  })
+  .get('/:id/runs/:runId', async (c) => {
+    const { id, runId } = c.req.param()
+    const href = `/api/v2/${c.get('ctx').org}/reports/${id}/runs/${runId}`
+    return c.json(await getRunDetail(c.get('ctx'), id, runId, href))
+  })
+  .post('/:id/runs/:runId/cancel', async (c) => {
+    const { id, runId } = c.req.param()
+    return c.json(presentRun(await cancelRun(c.get('ctx'), id, runId)))
+  })
+
+/** v1 trigger: by name, in the default folder. */
+export const runV1Routes = new Hono<AppEnv>().put('/:name/trigger', async (c) => {
+  const ctx = c.get('ctx')
+  const id = await findReportIdByName(ctx, 'default', c.req.param('name'))
+  const body = await jsonBody(c, triggerSchema, { optional: true })
+  return triggerAndWait(c, id, body)
+})

@@ -1,0 +1,70 @@
+import type { Logger } from 'pino'
+import type { ReportRow } from '../reports/queries.ts'
+import type { RunParameters, RunRow } from './model.ts'
+
+export interface RunContext {
+  run: RunRow
+  report: ReportRow
+  parameters: RunParameters
+  /** Aborted when the worker loses its lease or shuts down. */
+  signal: AbortSignal
+  log: Logger
+}
+
+/**
+ * The outcome of one execution. A thrown error is a transient failure the worker retries with
+ * backoff; a returned `failed` is final (retrying cannot help).
+ */
+export type RunResult =
+  | { state: 'succeeded' }
+  | { state: 'partially_failed' | 'failed'; error: string }
+  /**
+   * Run again at `retryAt`: after a transient failure (`newAttempt`), or because some work is
+   * left (e.g. recipients whose delivery is backing off), which is not a new attempt.
+   */
+  | { state: 'retry'; retryAt: number; error: string; newAttempt?: boolean }
+
+export interface RunExecutor {
+  execute(ctx: RunContext): Promise<RunResult>
+}
+
+/**
+ * Until rendering and delivery are wired in: cached reports (no destinations) succeed with their
+ * parameters recorded; anything that must be sent fails honestly instead of pretending.
+ */
+export const recordOnlyExecutor: RunExecutor = {
+  async execute({ report }) {
+    const destinations = report.destinations as unknown[]
+    if (destinations.length === 0) return { state: 'succeeded' }
+    return { state: 'failed', error: 'Email delivery is not configured on this server' }
+  },
+}
+
+/** Succeeds at once: for benchmarks of the scheduling machinery alone. */
+export const noopExecutor: RunExecutor = {
+  async execute() {
+    return { state: 'succeeded' }
+  },
+}
+
+/** The executor a config names; `default` is whatever the server wires for real work. */
+export function executorFor(name: string, real: RunExecutor): RunExecutor {
+  if (name === 'noop') return noopExecutor
+  const sleep = /^sleep:(\d+)$/.exec(name)
+  if (sleep) {
+    const ms = Number(sleep[1])
+    return {
+      async execute({ signal }) {
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, ms)
+          signal.addEventListener('abort', () => {
+            clearTimeout(t)
+            reject(new Error('aborted'))
+          })
+        })
+        return { state: 'succeeded' }
+      },
+    }
+  }
+  return real
+}

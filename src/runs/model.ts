@@ -1,0 +1,38 @@
+import type { reportRuns } from '../db/schema/index.ts'
+
+export type RunRow = typeof reportRuns.$inferSelect
+export type RunState = RunRow['state']
+export type RunTrigger = RunRow['trigger']
+
+export const FINAL_STATES: readonly RunState[] = [
+  'succeeded',
+  'partially_failed',
+  'failed',
+  'cancelled',
+]
+export const isFinal = (s: RunState) => FINAL_STATES.includes(s)
+
+/** What a trigger may override for one run (DESIGN §3.5). */
+export interface RunOverrides {
+  variables?: Record<string, string | string[]>
+  timerange?: { from: string | number; to: string | number }
+  destinations?: string[]
+  dry_run?: boolean
+}
+
+/** Resolved inputs of a run, recorded on it so its history says exactly what was rendered. */
+export interface RunParameters {
+  timezone: string
+  /** One entry per dashboard of the report, in order. */
+  ranges?: { from: string; to: string }[]
+  variables?: Record<string, string | string[]>
+  destinations?: string[]
+  dry_run?: boolean
+  /** An explicit range from a trigger, already resolved (ISO instants). */
+  override_range?: { from: string; to: string }
+}
+
+/** Notification channels; payloads are run or report ids. */
+export const RUNS_CHANNEL = 'herald_runs'
+export const RUN_DONE_CHANNEL = 'herald_run_done'
+export const REPORTS_CHANNEL = 'herald_reports'

@@ -1,0 +1,50 @@
+import { iso } from '../lib/time.ts'
+import type { RunRow } from './model.ts'
+
+export interface OutputInfo {
+  index: number
+  media_type: string
+  filename: string
+  size: number
+  sha256: string
+}
+
+export interface DeliveryInfo {
+  recipient: string
+  state: string
+  attempts: number
+  message_id: string | null
+  error: string | null
+  sent_at: string | null
+  possible_duplicate: boolean
+}
+
+export function presentRun(run: RunRow) {
+  return {
+    run_id: run.id,
+    report_id: run.reportId,
+    trigger: run.trigger,
+    state: run.state,
+    scheduled_for: iso(run.scheduledFor),
+    created_at: run.createdAt.toISOString(),
+    started_at: iso(run.startedAt),
+    finished_at: iso(run.finishedAt),
+    attempt: run.attempt,
+    skipped_slots: run.skippedSlots,
+    error: run.error,
+    parameters: run.parameters,
+  }
+}
+
+export function presentRunDetail(
+  run: RunRow,
+  outputs: OutputInfo[],
+  deliveries: DeliveryInfo[],
+  href: (index: number) => string,
+) {
+  return {
+    ...presentRun(run),
+    outputs: outputs.map((o) => ({ ...o, href: href(o.index) })),
+    deliveries,
+  }
+}

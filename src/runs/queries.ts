@@ -1,0 +1,190 @@
+import { and, asc, desc, eq, gt, lt, type SQL, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import { audit } from '../audit/audit.ts'
+import { requireOn } from '../authz/require.ts'
+import { reportFolder } from '../authz/vocabulary.ts'
+import type { Ctx } from '../context.ts'
+import { deliveries, reportRuns, runOutputs } from '../db/schema/index.ts'
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
+import { RUN_DONE_CHANNEL, type RunRow } from './model.ts'
+import { presentRun, presentRunDetail } from './present.ts'
+
+const RUN_NOT_FOUND = 'Run not found'
+const STATES = [
+  'queued',
+  'running',
+  'succeeded',
+  'partially_failed',
+  'failed',
+  'cancelled',
+] as const
+
+const filterRe = /^(created_at|updated_at|scheduled_for)\.(gt|lt)\.(.+)$/
+
+export const runListQuery = z.object({
+  state: z.enum(STATES).optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  order_by: z.enum(['created_at', 'scheduled_for']).default('created_at'),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.string().max(200).optional(),
+})
+export type RunListQuery = z.infer<typeof runListQuery>
+
+/** `created_at.gt.2026-01-01T00:00:00Z` → a condition; 400 naming the filter otherwise. */
+function parseFilter(f: string): SQL {
+  const m = filterRe.exec(f)
+  const at = m ? Date.parse(m[3]!) : Number.NaN
+  if (!m || Number.isNaN(at)) {
+    throw new ValidationError([
+      {
+        name: 'filter',
+        description: `Invalid filter "${f}": use <created_at|updated_at|scheduled_for>.<gt|lt>.<ISO 8601>`,
+      },
+    ])
+  }
+  const col = {
+    created_at: reportRuns.createdAt,
+    updated_at: reportRuns.updatedAt,
+    scheduled_for: reportRuns.scheduledFor,
+  }[m[1] as 'created_at']
+  return m[2] === 'gt' ? gt(col, new Date(at)) : lt(col, new Date(at))
+}
+
+function encodeCursor(key: Date, id: string): string {
+  return Buffer.from(JSON.stringify([key.toISOString(), id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { key: Date; id: string } {
+  try {
+    const [k, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    const key = new Date(k)
+    if (typeof id !== 'string' || Number.isNaN(key.getTime())) throw new Error()
+    return { key, id }
+  } catch {
+    throw new ValidationError([{ name: 'cursor', description: 'Invalid cursor' }])
+  }
+}
+
+async function visibleReport(ctx: Ctx, reportId: string) {
+  const report = await findReport(ctx, reportId)
+  requireOn(ctx, reportFolder(report.folderId), 'get', REPORT_NOT_FOUND)
+  return report
+}
+
+export async function listRuns(ctx: Ctx, reportId: string, q: RunListQuery, filters: string[]) {
+  await visibleReport(ctx, reportId)
+  // scheduled_for is empty for manual runs; they sort by when they were created.
+  const key =
+    q.order_by === 'created_at'
+      ? reportRuns.createdAt
+      : sql<Date>`coalesce(${reportRuns.scheduledFor}, ${reportRuns.createdAt})`
+  const where: (SQL | undefined)[] = [
+    eq(reportRuns.reportId, reportId),
+    eq(reportRuns.org, ctx.org),
+  ]
+  if (q.state) where.push(eq(reportRuns.state, q.state))
+  for (const f of filters) where.push(parseFilter(f))
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor)
+    const cmp = q.order === 'desc' ? sql`<` : sql`>`
+    where.push(
+      sql`(${key}, ${reportRuns.id}) ${cmp} (${c.key.toISOString()}::timestamptz, ${c.id})`,
+    )
+  }
+  const dir = q.order === 'desc' ? desc : asc
+  const rows = await ctx.database.db
+    .select()
+    .from(reportRuns)
+    .where(and(...where))
+    .orderBy(dir(key), dir(reportRuns.id))
+    .limit(q.limit + 1)
+  const page = rows.slice(0, q.limit)
+  const last = page[page.length - 1]
+  const next =
+    rows.length > q.limit && last
+      ? encodeCursor(
+          q.order_by === 'created_at' ? last.createdAt : (last.scheduledFor ?? last.createdAt),
+          last.id,
+        )
+      : null
+  return { list: page.map(presentRun), next_cursor: next }
+}
+
+export async function findRun(ctx: Ctx, reportId: string, runId: string): Promise<RunRow> {
+  await visibleReport(ctx, reportId)
+  const [run] = await ctx.database.db
+    .select()
+    .from(reportRuns)
+    .where(
+      and(eq(reportRuns.id, runId), eq(reportRuns.reportId, reportId), eq(reportRuns.org, ctx.org)),
+    )
+  if (!run) throw new NotFoundError(RUN_NOT_FOUND)
+  return run
+}
+
+export async function getRunDetail(ctx: Ctx, reportId: string, runId: string, baseHref: string) {
+  const run = await findRun(ctx, reportId, runId)
+  return runDetail(ctx, run, baseHref)
+}
+
+export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
+  const outs = await ctx.database.db
+    .select({
+      index: runOutputs.index,
+      media_type: runOutputs.mediaType,
+      filename: runOutputs.filename,
+      size: runOutputs.size,
+      sha256: runOutputs.sha256,
+    })
+    .from(runOutputs)
+    .where(eq(runOutputs.runId, run.id))
+    .orderBy(asc(runOutputs.index))
+  const dels = await ctx.database.db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.runId, run.id))
+    .orderBy(asc(deliveries.recipient))
+  return presentRunDetail(
+    run,
+    outs,
+    dels.map((d) => ({
+      recipient: d.recipient,
+      state: d.state,
+      attempts: d.attempts,
+      message_id: d.messageId,
+      error: d.lastError,
+      sent_at: d.sentAt?.toISOString() ?? null,
+      possible_duplicate: d.possibleDuplicate,
+    })),
+    (i) => `${baseHref}/outputs/${i}`,
+  )
+}
+
+/** Cancels a run that has not started; a started or finished run is a conflict. */
+export async function cancelRun(ctx: Ctx, reportId: string, runId: string): Promise<RunRow> {
+  const report = await findReport(ctx, reportId)
+  requireOn(ctx, reportFolder(report.folderId), 'trigger', REPORT_NOT_FOUND)
+  const now = new Date(ctx.clock.now())
+  const rows = await ctx.database.db.transaction(async (tx) => {
+    const updated = await tx
+      .update(reportRuns)
+      .set({ state: 'cancelled', finishedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(reportRuns.id, runId),
+          eq(reportRuns.reportId, reportId),
+          eq(reportRuns.state, 'queued'),
+        ),
+      )
+      .returning()
+    if (updated.length) await audit(ctx, 'run.cancel', `run:${runId}`, { reportId }, tx)
+    return updated
+  })
+  if (rows[0]) {
+    await ctx.database.notify(RUN_DONE_CHANNEL, runId)
+    return rows[0]
+  }
+  const run = await findRun(ctx, reportId, runId)
+  throw new ConflictError(`Only a queued run can be cancelled; this one is ${run.state}`)
+}

@@ -1,0 +1,104 @@
+import { eq } from 'drizzle-orm'
+import { z } from 'zod'
+import { audit } from '../audit/audit.ts'
+import { requireOn } from '../authz/require.ts'
+import { reportFolder } from '../authz/vocabulary.ts'
+import type { Ctx } from '../context.ts'
+import { reportRuns, reports } from '../db/schema/index.ts'
+import { type FieldError, ValidationError } from '../errors.ts'
+import { newId } from '../lib/ids.ts'
+import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
+import { PhraseError, resolvePhrase } from '../timerange/index.ts'
+import { RUNS_CHANNEL, type RunOverrides, type RunParameters, type RunRow } from './model.ts'
+import { zoneOfReport } from './params.ts'
+
+export const triggerSchema = z
+  .object({
+    variables: z
+      .record(
+        z.string().max(64),
+        z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(1000)]),
+      )
+      .optional(),
+    timerange: z
+      .object({
+        from: z.union([z.string().min(1).max(100), z.number().int()]),
+        to: z.union([z.string().min(1).max(100), z.number().int()]),
+      })
+      .optional(),
+    destinations: z
+      .array(z.union([z.email(), z.object({ email: z.email() }).transform((d) => d.email)]))
+      .max(500)
+      .optional(),
+    dry_run: z.boolean().optional(),
+  })
+  .default({})
+
+/** Resolves phrases like "3 days ago" in the report's zone, as of now. */
+function resolveOverrideRange(
+  tr: NonNullable<RunOverrides['timerange']>,
+  zone: string,
+  nowMs: number,
+): { from: string; to: string } {
+  const errors: FieldError[] = []
+  const at = (key: 'from' | 'to'): number => {
+    try {
+      return resolvePhrase(String(tr[key]), nowMs, zone)
+    } catch (err) {
+      if (!(err instanceof PhraseError)) throw err
+      errors.push({ name: `timerange.${key}`, description: err.message })
+      return Number.NaN
+    }
+  }
+  const from = at('from')
+  const to = at('to')
+  if (!errors.length && !(from < to)) {
+    errors.push({ name: 'timerange', description: 'timerange.from must be before timerange.to' })
+  }
+  if (errors.length) throw new ValidationError(errors)
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
+}
+
+/** Queues a run of the report now, enabled or not, with the caller's overrides. */
+export async function triggerReport(
+  ctx: Ctx,
+  reportId: string,
+  overrides: RunOverrides,
+): Promise<RunRow> {
+  const report = await findReport(ctx, reportId)
+  requireOn(ctx, reportFolder(report.folderId), 'trigger', REPORT_NOT_FOUND)
+  const nowMs = ctx.clock.now()
+  const now = new Date(nowMs)
+  const parameters: RunParameters = { timezone: zoneOfReport(report) }
+  if (overrides.variables) parameters.variables = overrides.variables
+  if (overrides.destinations) parameters.destinations = overrides.destinations
+  if (overrides.dry_run) parameters.dry_run = true
+  if (overrides.timerange) {
+    parameters.override_range = resolveOverrideRange(
+      overrides.timerange,
+      parameters.timezone,
+      nowMs,
+    )
+  }
+  const run = await ctx.database.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(reportRuns)
+      .values({
+        id: newId(),
+        org: ctx.org,
+        reportId,
+        trigger: ctx.actor.kind === 'token' ? 'api' : 'manual',
+        state: 'queued',
+        parameters,
+        runAfter: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+    await tx.update(reports).set({ lastTriggeredAt: now }).where(eq(reports.id, reportId))
+    await audit(ctx, 'report.trigger', `report:${reportId}`, { runId: row!.id, ...overrides }, tx)
+    return row!
+  })
+  await ctx.database.notify(RUNS_CHANNEL, run.id)
+  return run
+}

@@ -1,0 +1,319 @@
+import { hostname } from 'node:os'
+import { and, asc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.ts'
+import type { Database } from '../db/client.ts'
+import { reportRuns, reports } from '../db/schema/index.ts'
+import { newId } from '../lib/ids.ts'
+import type { ReportRow } from '../reports/queries.ts'
+import type { RunExecutor, RunResult } from './executor.ts'
+import { RUN_DONE_CHANNEL, RUNS_CHANNEL, type RunRow } from './model.ts'
+import { resolveRunParameters } from './params.ts'
+
+export interface WorkerOptions {
+  database: Database
+  clock: Clock
+  log: Logger
+  executor: RunExecutor
+  concurrency?: number
+  /** How long a claim lasts without renewal; renewed every third of it. */
+  leaseMs?: number
+  /** Delays before each retry; a failure after the last one is final. */
+  retryDelaysMs?: number[]
+  /** Longest sleep between checks, a safety net under LISTEN/NOTIFY. */
+  maxIdleMs?: number
+  id?: string
+}
+
+export const DEFAULT_RETRY_DELAYS_MS = [30_000, 120_000, 480_000]
+
+/**
+ * Claims queued runs with FOR UPDATE SKIP LOCKED and holds a renewable lease on each while its
+ * executor works. Any number of workers in any number of processes share the queue; a run whose
+ * lease expires (its process died) is queued again with attempt + 1.
+ */
+export class Worker {
+  readonly id: string
+  private readonly database: Database
+  private readonly clock: Clock
+  private readonly log: Logger
+  private readonly executor: RunExecutor
+  private readonly concurrency: number
+  private readonly leaseMs: number
+  private readonly retryDelaysMs: number[]
+  private readonly maxIdleMs: number
+  private readonly inflight = new Map<string, Promise<void>>()
+  private readonly controllers = new Map<string, AbortController>()
+  private timer: NodeJS.Timeout | undefined
+  private ticking: Promise<void> | undefined
+  private again = false
+  private running = false
+  private unlisten: (() => Promise<void>) | undefined
+
+  constructor(o: WorkerOptions) {
+    this.database = o.database
+    this.clock = o.clock
+    this.log = o.log.child({ role: 'worker' })
+    this.executor = o.executor
+    this.concurrency = o.concurrency ?? 4
+    this.leaseMs = o.leaseMs ?? 60_000
+    this.retryDelaysMs = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
+    this.maxIdleMs = o.maxIdleMs ?? 30_000
+    this.id = o.id ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`
+  }
+
+  async start(): Promise<void> {
+    this.running = true
+    this.unlisten = await this.database.listen(RUNS_CHANNEL, () => this.poke())
+    this.poke()
+  }
+
+  /** Stops claiming, waits for runs in flight (up to `deadlineMs`), then aborts the rest. */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    this.running = false
+    clearTimeout(this.timer)
+    await this.unlisten?.()
+    const all = Promise.allSettled([...this.inflight.values()])
+    const timeout = new Promise((r) => setTimeout(r, deadlineMs).unref())
+    await Promise.race([all, timeout])
+    for (const c of this.controllers.values()) c.abort()
+    await this.ticking
+  }
+
+  /** Ask for a tick soon; ticks never overlap. */
+  poke(): void {
+    if (!this.running) return
+    if (this.ticking) {
+      this.again = true
+      return
+    }
+    clearTimeout(this.timer)
+    this.ticking = this.loop().finally(() => {
+      this.ticking = undefined
+    })
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false
+      try {
+        await this.tick()
+      } catch (err) {
+        this.log.error({ err }, 'worker tick failed')
+      }
+    } while (this.again && this.running)
+    if (this.running) await this.armTimer()
+  }
+
+  /** One pass: requeue expired leases, claim what fits, start executing it. */
+  async tick(): Promise<number> {
+    await this.reapExpired()
+    const free = this.concurrency - this.inflight.size
+    if (free <= 0) return 0
+    const claimed = await this.claim(free)
+    for (const run of claimed) {
+      const p = this.execute(run).finally(() => {
+        this.inflight.delete(run.id)
+        this.poke()
+      })
+      this.inflight.set(run.id, p)
+    }
+    if (claimed.length === free) this.again = true
+    return claimed.length
+  }
+
+  /** Resolves when nothing is in flight (tests). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0 || this.ticking) {
+      await Promise.allSettled([...this.inflight.values(), this.ticking])
+    }
+  }
+
+  private async armTimer(): Promise<void> {
+    const now = this.clock.now()
+    const [q] = await this.database.db
+      .select({ at: min(reportRuns.runAfter) })
+      .from(reportRuns)
+      .where(eq(reportRuns.state, 'queued'))
+    const [l] = await this.database.db
+      .select({ at: min(reportRuns.leaseExpiresAt) })
+      .from(reportRuns)
+      .where(eq(reportRuns.state, 'running'))
+    const candidates = [q?.at, l?.at]
+      .filter((d): d is Date => !!d)
+      .map((d) => new Date(d).getTime())
+    const next = Math.min(now + this.maxIdleMs, ...candidates)
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => this.poke(), Math.max(10, next - now + 5))
+    this.timer.unref()
+  }
+
+  async claim(limit: number): Promise<RunRow[]> {
+    const now = new Date(this.clock.now())
+    const db = this.database.db
+    const due = db
+      .select({ id: reportRuns.id })
+      .from(reportRuns)
+      .where(and(eq(reportRuns.state, 'queued'), lte(reportRuns.runAfter, now)))
+      .orderBy(asc(reportRuns.runAfter))
+      .limit(limit)
+      .for('update', { skipLocked: true })
+    return db
+      .update(reportRuns)
+      .set({
+        state: 'running',
+        leaseOwner: this.id,
+        leaseExpiresAt: new Date(now.getTime() + this.leaseMs),
+        startedAt: sql`coalesce(${reportRuns.startedAt}, ${now.toISOString()}::timestamptz)`,
+        updatedAt: now,
+      })
+      .where(inArray(reportRuns.id, due))
+      .returning()
+  }
+
+  /** Runs whose worker vanished go back to the queue, or fail once out of attempts. */
+  async reapExpired(): Promise<number> {
+    const now = new Date(this.clock.now())
+    const db = this.database.db
+    const expired = db
+      .select({ id: reportRuns.id })
+      .from(reportRuns)
+      .where(and(eq(reportRuns.state, 'running'), lt(reportRuns.leaseExpiresAt, now)))
+      .limit(1000)
+      .for('update', { skipLocked: true })
+    const maxAttempt = this.retryDelaysMs.length + 1
+    const rows = await db
+      .update(reportRuns)
+      .set({
+        state: sql`case when ${reportRuns.attempt} >= ${maxAttempt} then 'failed' else 'queued' end`,
+        attempt: sql`case when ${reportRuns.attempt} >= ${maxAttempt} then ${reportRuns.attempt} else ${reportRuns.attempt} + 1 end`,
+        error: 'The worker running this report stopped before finishing (lease expired)',
+        finishedAt: sql`case when ${reportRuns.attempt} >= ${maxAttempt} then ${now.toISOString()}::timestamptz else null end`,
+        runAfter: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        updatedAt: now,
+      })
+      .where(inArray(reportRuns.id, expired))
+      .returning({ id: reportRuns.id, state: reportRuns.state })
+    if (rows.length) {
+      this.log.warn({ runs: rows.map((r) => r.id) }, 'requeued runs whose lease expired')
+      for (const r of rows)
+        if (r.state === 'failed') await this.database.notify(RUN_DONE_CHANNEL, r.id)
+    }
+    return rows.length
+  }
+
+  private async execute(run: RunRow): Promise<void> {
+    const log = this.log.child({ runId: run.id, reportId: run.reportId, attempt: run.attempt })
+    const controller = new AbortController()
+    this.controllers.set(run.id, controller)
+    const renew = setInterval(
+      () => void this.renew(run.id, controller),
+      Math.max(50, this.leaseMs / 3),
+    )
+    renew.unref()
+    let result: RunResult
+    try {
+      const [report] = await this.database.db
+        .select()
+        .from(reports)
+        .where(eq(reports.id, run.reportId))
+      if (!report) {
+        result = { state: 'failed', error: 'The report was deleted' }
+      } else {
+        const parameters = resolveRunParameters(report, run)
+        await this.database.db
+          .update(reportRuns)
+          .set({ parameters })
+          .where(eq(reportRuns.id, run.id))
+        result = await this.executor.execute({
+          run,
+          report,
+          parameters,
+          signal: controller.signal,
+          log,
+        })
+        if (result.state === 'succeeded') await this.afterSuccess(run, report)
+      }
+    } catch (err) {
+      log.warn({ err }, 'run attempt failed')
+      result = this.retryOrFail(run, err instanceof Error ? err.message : String(err))
+    } finally {
+      clearInterval(renew)
+      this.controllers.delete(run.id)
+    }
+    await this.finish(run, result, log)
+  }
+
+  private retryOrFail(run: RunRow, error: string): RunResult {
+    const delay = this.retryDelaysMs[run.attempt - 1]
+    if (delay === undefined) return { state: 'failed', error }
+    return { state: 'retry', retryAt: this.clock.now() + delay, error, newAttempt: true }
+  }
+
+  /** A `once` report is done after its run succeeds: disable it so it never fires again. */
+  private async afterSuccess(run: RunRow, report: ReportRow): Promise<void> {
+    const freq = report.frequency as { type: string }
+    if (run.trigger === 'schedule' && freq.type === 'once') {
+      await this.database.db
+        .update(reports)
+        .set({ enabled: false, nextRunAt: null })
+        .where(eq(reports.id, report.id))
+    }
+  }
+
+  private async finish(run: RunRow, result: RunResult, log: Logger): Promise<void> {
+    const now = new Date(this.clock.now())
+    const mine = and(
+      eq(reportRuns.id, run.id),
+      eq(reportRuns.leaseOwner, this.id),
+      eq(reportRuns.state, 'running'),
+    )
+    const set =
+      result.state === 'retry'
+        ? {
+            state: 'queued' as const,
+            runAfter: new Date(result.retryAt),
+            error: result.error,
+            attempt: result.newAttempt ? run.attempt + 1 : run.attempt,
+          }
+        : {
+            state: result.state,
+            error: result.state === 'succeeded' ? null : result.error,
+            finishedAt: now,
+          }
+    const rows = await this.database.db
+      .update(reportRuns)
+      .set({ ...set, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+      .where(mine)
+      .returning({ id: reportRuns.id })
+    if (rows.length === 0) {
+      log.warn('lease lost before the run finished; another worker owns it now')
+      return
+    }
+    log.info({ state: set.state, error: set.error ?? undefined }, 'run finished')
+    if (set.state === 'queued') await this.database.notify(RUNS_CHANNEL, run.id)
+    else await this.database.notify(RUN_DONE_CHANNEL, run.id)
+  }
+
+  private async renew(runId: string, controller: AbortController): Promise<void> {
+    try {
+      const now = this.clock.now()
+      const rows = await this.database.db
+        .update(reportRuns)
+        .set({ leaseExpiresAt: new Date(now + this.leaseMs) })
+        .where(
+          and(
+            eq(reportRuns.id, runId),
+            eq(reportRuns.leaseOwner, this.id),
+            eq(reportRuns.state, 'running'),
+          ),
+        )
+        .returning({ id: reportRuns.id })
+      if (rows.length === 0) controller.abort(new Error('lease lost'))
+    } catch (err) {
+      this.log.warn({ err, runId }, 'lease renewal failed')
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { and, asc, eq, lte, min, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.ts'
+import type { Database } from '../db/client.ts'
+import { reports } from '../db/schema/index.ts'
+import { newId } from '../lib/ids.ts'
+import { scheduleOf } from '../reports/schedule-of.ts'
+import { REPORTS_CHANNEL, RUNS_CHANNEL } from '../runs/model.ts'
+import { catchUp, nextAfterRun } from '../schedule/index.ts'
+
+export interface SchedulerOptions {
+  database: Database
+  clock: Clock
+  log: Logger
+  /** Reports claimed per transaction. */
+  batchSize?: number
+  /** Longest sleep between checks, a safety net under LISTEN/NOTIFY. */
+  maxIdleMs?: number
+}
+
+interface Planned {
+  id: string
+  org: string
+  scheduledFor: string
+  skipped: number
+  next: string | null
+}
+
+/**
+ * Turns due reports into queued runs. Each batch is one transaction: claim due reports with
+ * FOR UPDATE SKIP LOCKED, insert one run per slot (the unique (report, slot) index refuses a
+ * second), and advance next_run_at from the planned slot, never from "now" (no drift).
+ */
+export class Scheduler {
+  private readonly database: Database
+  private readonly clock: Clock
+  private readonly log: Logger
+  private readonly batchSize: number
+  private readonly maxIdleMs: number
+  private timer: NodeJS.Timeout | undefined
+  private ticking: Promise<void> | undefined
+  private again = false
+  private running = false
+  private unlisten: (() => Promise<void>) | undefined
+
+  constructor(o: SchedulerOptions) {
+    this.database = o.database
+    this.clock = o.clock
+    this.log = o.log.child({ role: 'scheduler' })
+    this.batchSize = o.batchSize ?? 500
+    this.maxIdleMs = o.maxIdleMs ?? 60_000
+  }
+
+  async start(): Promise<void> {
+    this.running = true
+    this.unlisten = await this.database.listen(REPORTS_CHANNEL, () => this.poke())
+    this.poke()
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    clearTimeout(this.timer)
+    await this.unlisten?.()
+    await this.ticking
+  }
+
+  poke(): void {
+    if (!this.running) return
+    if (this.ticking) {
+      this.again = true
+      return
+    }
+    clearTimeout(this.timer)
+    this.ticking = this.loop().finally(() => {
+      this.ticking = undefined
+    })
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false
+      try {
+        while (this.running && (await this.tick()) === this.batchSize) {}
+      } catch (err) {
+        this.log.error({ err }, 'scheduler tick failed')
+      }
+    } while (this.again && this.running)
+    if (this.running) await this.armTimer()
+  }
+
+  /** Sleep until the earliest next_run_at (LISTEN wakes us sooner when a report changes). */
+  private async armTimer(): Promise<void> {
+    const now = this.clock.now()
+    const [row] = await this.database.db
+      .select({ at: min(reports.nextRunAt) })
+      .from(reports)
+      .where(eq(reports.enabled, true))
+    const at = row?.at ? new Date(row.at).getTime() : Number.POSITIVE_INFINITY
+    const wait = Math.max(5, Math.min(at, now + this.maxIdleMs) - now)
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => this.poke(), wait)
+    this.timer.unref()
+  }
+
+  /** Claims one batch of due reports and queues their runs. Returns how many were claimed. */
+  async tick(): Promise<number> {
+    const nowMs = this.clock.now()
+    const now = new Date(nowMs)
+    const planned = await this.database.db.transaction(async (tx) => {
+      const due = await tx
+        .select({
+          id: reports.id,
+          org: reports.org,
+          frequency: reports.frequency,
+          startUs: reports.startUs,
+          timezone: reports.timezone,
+          tzOffsetMinutes: reports.tzOffsetMinutes,
+          nextRunAt: reports.nextRunAt,
+        })
+        .from(reports)
+        .where(and(eq(reports.enabled, true), lte(reports.nextRunAt, now)))
+        .orderBy(asc(reports.nextRunAt))
+        .limit(this.batchSize)
+        .for('update', { skipLocked: true })
+      if (due.length === 0) return []
+      const plans: Planned[] = due.map((r) => plan(r, nowMs))
+      const json = JSON.stringify(plans)
+      await tx.execute(sql`
+        insert into report_runs (id, org, report_id, trigger, state, scheduled_for, skipped_slots,
+                                 parameters, run_after, created_at, updated_at)
+        select x.run_id, x.org, x.id, 'schedule', 'queued', x.scheduled_for, x.skipped, '{}'::jsonb,
+               ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
+               ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb)
+             as x(run_id text, id text, org text, scheduled_for timestamptz, skipped int)
+        on conflict (report_id, scheduled_for) where trigger = 'schedule' do nothing`)
+      await tx.execute(sql`
+        update reports r
+        set next_run_at = x.next, last_triggered_at = ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb) as x(id text, next timestamptz)
+        where r.id = x.id`)
+      return plans
+    })
+    if (planned.length > 0) {
+      this.log.debug({ n: planned.length }, 'queued scheduled runs')
+      await this.database.notify(RUNS_CHANNEL, '')
+    }
+    return planned.length
+  }
+}
+
+function plan(
+  r: {
+    id: string
+    org: string
+    frequency: unknown
+    startUs: number
+    timezone: string
+    tzOffsetMinutes: number
+    nextRunAt: Date | null
+  },
+  nowMs: number,
+): Planned & { run_id: string; scheduled_for: string } {
+  const schedule = scheduleOf(r)
+  const plannedMs = (r.nextRunAt as Date).getTime()
+  const cu = catchUp(schedule, plannedMs, nowMs)
+  // align_time off: the next slot counts from when this run actually started (now), per §4.7.
+  const next = schedule.frequency.align_time ? cu.next : nextAfterRun(schedule, cu.runSlot, nowMs)
+  const scheduledFor = new Date(cu.runSlot).toISOString()
+  return {
+    run_id: newId(),
+    id: r.id,
+    org: r.org,
+    scheduledFor,
+    scheduled_for: scheduledFor,
+    skipped: cu.skipped,
+    next: next === null ? null : new Date(next).toISOString(),
+  }
+}

@@ -1,0 +1,101 @@
+import { readdirSync } from 'node:fs'
+import { type ServerType, serve } from '@hono/node-server'
+import type { Logger } from 'pino'
+import { createApp } from './app.ts'
+import { bootstrapRoot } from './auth/bootstrap.ts'
+import { Authenticator } from './auth/principal.ts'
+import { allowAll } from './authz/vocabulary.ts'
+import { type Clock, systemClock } from './clock.ts'
+import { type Config, ensureSecret } from './config.ts'
+import type { Database } from './db/client.ts'
+import { migrationsApplied, migrationsFolder } from './db/migrate.ts'
+import { openAndMigrate } from './db/open.ts'
+import { createLogger } from './log.ts'
+import { executorFor, type RunExecutor, recordOnlyExecutor } from './runs/executor.ts'
+import { REPORTS_CHANNEL } from './runs/model.ts'
+import { RunWaiter } from './runs/waiter.ts'
+import { Worker } from './runs/worker.ts'
+import { Scheduler } from './scheduler/scheduler.ts'
+
+export interface Herald {
+  database: Database
+  log: Logger
+  port: number | undefined
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  clock?: Clock
+  log?: Logger
+  executor?: RunExecutor
+}
+
+/** Starts the roles of one process (api, scheduler, worker) on one database. */
+export async function startHerald(config: Config, opts: StartOptions = {}): Promise<Herald> {
+  const log = opts.log ?? createLogger(config.logLevel)
+  const clock = opts.clock ?? systemClock
+  ensureSecret(config)
+  const { database, close } = await openAndMigrate(config)
+  await bootstrapRoot(database, config.rootEmail, config.rootPassword, log)
+  const expectedMigrations = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length
+
+  const scheduler = config.roles.includes('scheduler')
+    ? new Scheduler({ database, clock, log })
+    : undefined
+  const worker = config.roles.includes('worker')
+    ? new Worker({
+        database,
+        clock,
+        log,
+        executor: opts.executor ?? executorFor(config.executor, recordOnlyExecutor),
+        concurrency: config.workerConcurrency,
+        leaseMs: config.leaseMs,
+      })
+    : undefined
+  await scheduler?.start()
+  await worker?.start()
+
+  let server: ServerType | undefined
+  let port: number | undefined
+  if (config.roles.includes('api')) {
+    const app = createApp({
+      database,
+      config,
+      clock,
+      log,
+      authenticator: new Authenticator(database, config.rootEmail),
+      guardFor: () => allowAll,
+      waiter: new RunWaiter(database),
+      onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
+      ready: async () => {
+        await database.ping()
+        return migrationsApplied(database, expectedMigrations)
+      },
+    })
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+        port = info.port
+        log.info(
+          { port: info.port, host: config.host, db: database.kind, roles: config.roles },
+          'Herald listening',
+        )
+        resolve()
+      })
+    })
+  }
+
+  return {
+    database,
+    log,
+    get port() {
+      return port
+    },
+    async stop() {
+      // Stop taking work first, then let what is running finish, then close the database.
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+      await scheduler?.stop()
+      await worker?.stop(Math.max(0, config.shutdownTimeoutMs - 1000))
+      await close()
+    },
+  }
+}
