@@ -10,7 +10,7 @@ g = _, _, _
 [policy_effect]
 e = some(where (p.eft == allow))
 [matchers]
-m = p.sub == '@grant' && (g(r.sub, r.obj + '/' + r.act, r.dom) || g(r.sub, anyOf(r.obj) + '/' + r.act, r.dom)) || objIn(r.obj, p.obj) && actIn(r.act, p.act) && g(r.sub, p.sub, r.dom)
+m = p.sub == '@grant' && (g(r.obj + '/' + r.act, r.sub, r.dom) || g(anyOf(r.obj) + '/' + r.act, r.sub, r.dom)) || objIn(r.obj, p.obj) && actIn(r.act, p.act) && g(p.sub, r.sub, r.dom)
 `
 const builtin = [
 ['@grant', '*', '*'],
@@ -27,7 +27,7 @@ let n = 0
 for (let i = 0; n < 10000; i++) {
   const role = `r${i % ROLES}`
   const f = `f${(i * 7) % FOLDERS}`
-  for (const a of acts.slice(0, 5)) { lines.push([role, `rfolder:${f}/${a}`, 'acme']); n++ }
+  for (const a of acts.slice(0, 5)) { lines.push([`rfolder:${f}/${a}`, role, 'acme']); n++ }
 }
 const inSet = (v: string, set: string, match: (v: string, p: string) => boolean) => {
   if (set === '*') return true

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { parseMailbox, parseSmtpUrl } from './delivery/smtp-url.ts'
 
 /**
  * The only reader of process.env. Everything else receives a validated Config.
@@ -52,6 +53,32 @@ const url = (protocols: string[]) =>
       return v
     })
 
+const smtpUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined
+    for (const message of parseSmtpUrl(v).problems) ctx.addIssue({ code: 'custom', message })
+    return v
+  })
+
+const mailbox = (def?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v ?? def
+      if (text === undefined) return undefined
+      if (!parseMailbox(text)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected one address, e.g. Herald <herald@example.com>',
+        })
+        return z.NEVER
+      }
+      return text
+    })
+
 const envSchema = z.object({
   PORT: int(5080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -82,9 +109,9 @@ const envSchema = z.object({
     .string()
     .regex(/^(default|noop|sleep:\d{1,7})$/, 'expected default, noop or sleep:<ms>')
     .default('default'),
-  SMTP_URL: url(['smtp:', 'smtps:']),
-  SMTP_FROM: z.string().default('Herald <herald@localhost>'),
-  SMTP_REPLY_TO: z.string().optional(),
+  SMTP_URL: smtpUrl,
+  SMTP_FROM: mailbox('Herald <herald@localhost>'),
+  SMTP_REPLY_TO: mailbox(),
   PUBLIC_URL: url(['http:', 'https:']),
   HERALD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HERALD_MAX_ATTACHMENT_MB: int(10, 1, 1024),
@@ -151,7 +178,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     leaseMs: e.HERALD_LEASE_MS,
     executor: e.HERALD_EXECUTOR,
     smtpUrl: e.SMTP_URL,
-    smtpFrom: e.SMTP_FROM,
+    smtpFrom: e.SMTP_FROM!,
     smtpReplyTo: e.SMTP_REPLY_TO,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     secret: e.HERALD_SECRET ?? '',

@@ -25,6 +25,8 @@ export interface Ctx {
   guard: Guard
   /** Called after a change to reports commits, so schedulers wake (LISTEN/NOTIFY). */
   onReportsChanged?: () => void
+  /** Called after a change to grants or roles commits, so every process reloads its policy. */
+  onPolicyChanged?: () => Promise<void>
 }
 
 export type Tx = Executor

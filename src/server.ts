@@ -84,6 +84,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     })
   }
 
+  log.info({ roles: config.roles, db: database.kind }, 'Herald started')
   return {
     database,
     log,

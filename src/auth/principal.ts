@@ -36,6 +36,11 @@ export class Authenticator {
     throw new UnauthorizedError()
   }
 
+  /** Whether the address is the root user's, who is admin of every org. */
+  isRoot(email: string): boolean {
+    return email.trim().toLowerCase() === this.rootEmail
+  }
+
   /** Forget cached sign-ins (after a password change or a user is disabled or deleted). */
   forget(): void {
     this.cache.clear()

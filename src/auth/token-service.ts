@@ -1,5 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
+import { requireAdmin } from '../authz/require.ts'
+import { assertKnownRoles } from '../authz/roles.ts'
 import type { Ctx } from '../context.ts'
 import { apiTokens } from '../db/schema/index.ts'
 import { NotFoundError } from '../errors.ts'
@@ -21,9 +23,11 @@ export async function createToken(
   ctx: Ctx,
   input: { name: string; roles?: string[]; expiresAt?: Date },
 ): Promise<{ id: string; token: string }> {
+  requireAdmin(ctx, 'create', 'create tokens')
   const id = newId()
   const minted = mintToken(id)
   await ctx.database.db.transaction(async (tx) => {
+    if (input.roles) await assertKnownRoles(tx, ctx.org, input.roles)
     await tx.insert(apiTokens).values({
       id,
       org: ctx.org,
@@ -41,6 +45,7 @@ export async function createToken(
 }
 
 export async function listTokens(ctx: Ctx): Promise<TokenInfo[]> {
+  requireAdmin(ctx, 'list', 'list tokens')
   const rows = await ctx.database.db
     .select()
     .from(apiTokens)
@@ -58,6 +63,7 @@ export async function listTokens(ctx: Ctx): Promise<TokenInfo[]> {
 }
 
 export async function revokeToken(ctx: Ctx, id: string): Promise<void> {
+  requireAdmin(ctx, 'delete', 'revoke tokens')
   await ctx.database.db.transaction(async (tx) => {
     const rows = await tx
       .delete(apiTokens)

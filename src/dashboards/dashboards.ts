@@ -1,15 +1,20 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
-import type { Ctx } from '../context.ts'
+import { requireOn } from '../authz/require.ts'
+import { dashboardFolder } from '../authz/vocabulary.ts'
+import type { Ctx, Tx } from '../context.ts'
 import { isForeignKeyViolation } from '../db/errors.ts'
-import { dashboards, reportDashboards, reports } from '../db/schema/index.ts'
+import { dashboards, folders, reportDashboards, reports } from '../db/schema/index.ts'
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
-import { folderExists } from '../folders/folders.ts'
 import { newId } from '../lib/ids.ts'
 import { rfc3339 } from '../lib/time.ts'
 import type { Dashboard, DashboardDefinition, DashboardInput } from './model.ts'
 
 type Row = typeof dashboards.$inferSelect
+
+const NOT_FOUND = 'Dashboard not found'
+const folderMissing = (folderId: string) =>
+  new BadRequestError(`Dashboard folder not found: ${folderId}`)
 
 export function shapeDashboard(row: Row): Dashboard {
   const def = row.definition as DashboardDefinition
@@ -26,10 +31,17 @@ export function shapeDashboard(row: Row): Dashboard {
   }
 }
 
-async function requireFolder(ctx: Ctx, folderId: string): Promise<void> {
-  if (!(await folderExists(ctx, 'dashboards', folderId))) {
-    throw new BadRequestError(`Dashboard folder not found: ${folderId}`)
-  }
+/**
+ * The actor may put dashboards into the folder, and it exists. A folder the actor may not list
+ * gets the same answer as an absent one.
+ */
+async function requireFolder(ctx: Ctx, folderId: string, tx?: Tx): Promise<void> {
+  requireOn(ctx, dashboardFolder(folderId), 'create', () => folderMissing(folderId))
+  const [found] = await (tx ?? ctx.database.db)
+    .select({ id: folders.id })
+    .from(folders)
+    .where(and(eq(folders.org, ctx.org), eq(folders.type, 'dashboards'), eq(folders.id, folderId)))
+  if (!found) throw folderMissing(folderId)
 }
 
 export async function createDashboard(
@@ -56,8 +68,7 @@ export async function createDashboard(
       await audit(ctx, 'dashboard.create', `dashboard:${id}`, { title: input.title, folderId }, tx)
     })
   } catch (err) {
-    if (isForeignKeyViolation(err))
-      throw new BadRequestError(`Dashboard folder not found: ${folderId}`)
+    if (isForeignKeyViolation(err)) throw folderMissing(folderId)
     throw err
   }
   return id
@@ -71,20 +82,26 @@ export async function listDashboards(ctx: Ctx, folderId?: string): Promise<Dashb
       and(eq(dashboards.org, ctx.org), folderId ? eq(dashboards.folderId, folderId) : undefined),
     )
     .orderBy(asc(dashboards.title), asc(dashboards.id))
-  return rows.map(shapeDashboard)
+  return rows.filter((r) => ctx.guard.can(dashboardFolder(r.folderId), 'list')).map(shapeDashboard)
 }
 
-export async function getDashboardRow(ctx: Ctx, id: string): Promise<Row> {
-  const [row] = await ctx.database.db
+/** The dashboard, or 404 when absent, in another org, or in a folder the actor may not list. */
+export async function getDashboardRow(ctx: Ctx, id: string, tx?: Tx, lock = false): Promise<Row> {
+  const q = (tx ?? ctx.database.db)
     .select()
     .from(dashboards)
     .where(and(eq(dashboards.org, ctx.org), eq(dashboards.id, id)))
-  if (!row) throw new NotFoundError('Dashboard not found')
+  const [row] = lock ? await q.for('update') : await q
+  if (!row || !ctx.guard.can(dashboardFolder(row.folderId), 'list')) {
+    throw new NotFoundError(NOT_FOUND)
+  }
   return row
 }
 
 export async function getDashboard(ctx: Ctx, id: string): Promise<Dashboard> {
-  return shapeDashboard(await getDashboardRow(ctx, id))
+  const row = await getDashboardRow(ctx, id)
+  requireOn(ctx, dashboardFolder(row.folderId), 'get', NOT_FOUND)
+  return shapeDashboard(row)
 }
 
 /** Dashboards of the org by id, for checking report references in one query. */
@@ -103,8 +120,11 @@ export async function updateDashboard(
   input: DashboardInput,
   folderId?: string,
 ): Promise<void> {
-  if (folderId) await requireFolder(ctx, folderId)
   await ctx.database.db.transaction(async (tx) => {
+    const before = await getDashboardRow(ctx, id, tx, true)
+    requireOn(ctx, dashboardFolder(before.folderId), 'update', NOT_FOUND)
+    // Moving takes it out of one folder and puts it into another, as for reports.
+    if (folderId && folderId !== before.folderId) await requireFolder(ctx, folderId, tx)
     const updated = await tx
       .update(dashboards)
       .set({
@@ -116,13 +136,15 @@ export async function updateDashboard(
       })
       .where(and(eq(dashboards.org, ctx.org), eq(dashboards.id, id)))
       .returning({ id: dashboards.id })
-    if (updated.length === 0) throw new NotFoundError('Dashboard not found')
+    if (updated.length === 0) throw new NotFoundError(NOT_FOUND)
     await audit(ctx, 'dashboard.update', `dashboard:${id}`, { title: input.title }, tx)
   })
 }
 
 export async function deleteDashboard(ctx: Ctx, id: string): Promise<void> {
   await ctx.database.db.transaction(async (tx) => {
+    const row = await getDashboardRow(ctx, id, tx, true)
+    requireOn(ctx, dashboardFolder(row.folderId), 'delete', NOT_FOUND)
     const users = await tx
       .select({ id: reports.id, name: reports.name, folderId: reports.folderId })
       .from(reportDashboards)
@@ -137,7 +159,7 @@ export async function deleteDashboard(ctx: Ctx, id: string): Promise<void> {
       .delete(dashboards)
       .where(and(eq(dashboards.org, ctx.org), eq(dashboards.id, id)))
       .returning({ id: dashboards.id })
-    if (deleted.length === 0) throw new NotFoundError('Dashboard not found')
+    if (deleted.length === 0) throw new NotFoundError(NOT_FOUND)
     await audit(ctx, 'dashboard.delete', `dashboard:${id}`, {}, tx)
   })
 }

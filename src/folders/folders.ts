@@ -1,5 +1,7 @@
 import { and, asc, count, eq } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
+import { folderObject, requireAdmin } from '../authz/require.ts'
+import { removeFolderGrants } from '../authz/roles.ts'
 import type { Ctx } from '../context.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import { dashboards, folders, reports } from '../db/schema/index.ts'
@@ -16,6 +18,21 @@ export interface Folder {
 
 const DEFAULT = 'default'
 const DUPLICATE = 'Folder with this name already exists in this organization'
+const NOT_FOUND = 'Folder not found'
+
+/** A folder the actor may not list does not exist for them. */
+function visible(ctx: Ctx, type: FolderType, id: string): boolean {
+  return ctx.guard.can(folderObject(type, id), 'list')
+}
+
+/**
+ * Changing folders is for admins. The 404 comes first so a folder the actor may not list stays
+ * indistinguishable from an absent one.
+ */
+function requireFolderAdmin(ctx: Ctx, type: FolderType, id: string, action: 'update' | 'delete') {
+  if (!visible(ctx, type, id)) throw new NotFoundError(NOT_FOUND)
+  requireAdmin(ctx, action, `${action} folders`)
+}
 
 function shape(row: { id: string; name: string; description: string }): Folder {
   return { folderId: row.id, name: row.name, description: row.description }
@@ -41,6 +58,7 @@ export async function listFolders(ctx: Ctx, type: FolderType): Promise<Folder[]>
     .orderBy(asc(folders.createdAt), asc(folders.id))
   // `default` first, as OpenObserve's UI pins it.
   return rows
+    .filter((r) => visible(ctx, type, r.id))
     .map(shape)
     .sort((a, b) => Number(b.folderId === DEFAULT) - Number(a.folderId === DEFAULT))
 }
@@ -50,7 +68,7 @@ export async function getFolder(ctx: Ctx, type: FolderType, id: string): Promise
     .select()
     .from(folders)
     .where(and(eq(folders.org, ctx.org), eq(folders.type, type), eq(folders.id, id)))
-  if (!row) throw new NotFoundError('Folder not found')
+  if (!row || !visible(ctx, type, row.id)) throw new NotFoundError(NOT_FOUND)
   return shape(row)
 }
 
@@ -59,7 +77,7 @@ export async function getFolderByName(ctx: Ctx, type: FolderType, name: string):
     .select()
     .from(folders)
     .where(and(eq(folders.org, ctx.org), eq(folders.type, type), eq(folders.name, name)))
-  if (!row) throw new NotFoundError('Folder not found')
+  if (!row || !visible(ctx, type, row.id)) throw new NotFoundError(NOT_FOUND)
   return shape(row)
 }
 
@@ -76,6 +94,7 @@ export async function createFolder(
   type: FolderType,
   input: { name: string; description: string },
 ): Promise<Folder> {
+  requireAdmin(ctx, 'create', 'create folders')
   const name = cleanName(input.name)
   const row = { org: ctx.org, type, id: newId(), name, description: input.description ?? '' }
   try {
@@ -96,6 +115,7 @@ export async function updateFolder(
   id: string,
   input: { name: string; description: string },
 ): Promise<void> {
+  requireFolderAdmin(ctx, type, id, 'update')
   if (id === DEFAULT) throw new BadRequestError("Can't update default folder")
   const name = cleanName(input.name)
   try {
@@ -105,7 +125,7 @@ export async function updateFolder(
         .set({ name, description: input.description ?? '' })
         .where(and(eq(folders.org, ctx.org), eq(folders.type, type), eq(folders.id, id)))
         .returning({ id: folders.id })
-      if (updated.length === 0) throw new NotFoundError('Folder not found')
+      if (updated.length === 0) throw new NotFoundError(NOT_FOUND)
       await audit(ctx, 'folder.update', `${type}:${id}`, { name }, tx)
     })
   } catch (err) {
@@ -115,8 +135,9 @@ export async function updateFolder(
 }
 
 export async function deleteFolder(ctx: Ctx, type: FolderType, id: string): Promise<void> {
+  requireFolderAdmin(ctx, type, id, 'delete')
   if (id === DEFAULT) throw new BadRequestError("Can't delete default folder")
-  await ctx.database.db.transaction(async (tx) => {
+  const grantsRemoved = await ctx.database.db.transaction(async (tx) => {
     // Lock the folder so a report saved into it concurrently either lands first (and we refuse)
     // or fails its foreign key after we delete.
     const [found] = await tx
@@ -124,7 +145,7 @@ export async function deleteFolder(ctx: Ctx, type: FolderType, id: string): Prom
       .from(folders)
       .where(and(eq(folders.org, ctx.org), eq(folders.type, type), eq(folders.id, id)))
       .for('update')
-    if (!found) throw new NotFoundError('Folder not found')
+    if (!found) throw new NotFoundError(NOT_FOUND)
     const table = type === 'reports' ? reports : dashboards
     const [used] = await tx
       .select({ n: count() })
@@ -137,5 +158,8 @@ export async function deleteFolder(ctx: Ctx, type: FolderType, id: string): Prom
       .delete(folders)
       .where(and(eq(folders.org, ctx.org), eq(folders.type, type), eq(folders.id, id)))
     await audit(ctx, 'folder.delete', `${type}:${id}`, {}, tx)
+    // Grants naming the folder would otherwise outlive it.
+    return removeFolderGrants(ctx, tx, folderObject(type, id))
   })
+  if (grantsRemoved) await ctx.onPolicyChanged?.()
 }

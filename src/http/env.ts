@@ -19,6 +19,8 @@ export interface AppDeps {
   /** Readiness beyond "the process is up": database reachable, migrations applied. */
   ready(): Promise<boolean>
   onReportsChanged?: () => void
+  /** Reloads this process's authorization policy and tells the others to (see src/authz). */
+  onPolicyChanged?: () => Promise<void>
   /** Lets trigger requests wait for their run to finish. */
   waiter: RunWaiter
 }

@@ -47,8 +47,9 @@ function lineOrArea(req: ChartRequest, rows: Datum[]): TopLevelSpec {
 }
 
 /**
- * Bars on a time axis: each bar is centred on its instant and 80 % as wide as the smallest gap. Ranged bars and
- * vega-lite's stacking do not mix (it turns them horizontal), so the stack is computed here too.
+ * Bars on a time axis: each bar is centred on its instant and 80 % as wide as the smallest gap.
+ * Ranged bars and vega-lite's stacking do not mix (it turns them horizontal), so the stack is
+ * computed here too.
  */
 function barTemporal(req: ChartRequest, data: Datum[]): TopLevelSpec {
   const xs = [...new Set(data.map((d) => d.x as number))].sort((a, b) => a - b)

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 /**
- * The one font family every renderer uses. Charts name it in their SVG, resvg is given exactly these
- * files (the host has no system fonts) and pdfkit embeds the same files, so measurements made for
- * layout match what is drawn.
+ * The one font family every renderer uses. Charts name it in their SVG, resvg is given exactly
+ * these files (the host has no system fonts) and pdfkit embeds the same files, so measurements
+ * made for layout match what is drawn.
  */
 export const FONT_FAMILY = 'DejaVu Sans'
 

@@ -1,9 +1,10 @@
 import type { Panel } from './types.ts'
 
 /**
- * Panels are placed on a 24-column grid (Grafana's; OpenObserve exports convert to it), `y`/`h`
- * counting rows. A row is 30 px when the grid is 1338 px wide (the 1370 px default image less its
- * padding) and scales with the width, so a dashboard keeps its proportions at any size.
+ * Panels are placed on a 24-column grid (as in Grafana; a dashboard saved on another grid must be
+ * converted when imported), `y`/`h` counting rows. A row is 30 px when the grid is 1338 px wide
+ * (the 1370 px default image less its padding) and scales with the width, so a dashboard keeps
+ * its proportions at any size.
  */
 export const GRID_COLUMNS = 24
 export const ROW_PX_AT_REFERENCE = 30

@@ -8,6 +8,28 @@ export const FONT = { regular: 'DejaVu', bold: 'DejaVu-Bold' } as const
 
 export type Doc = PDFKit.PDFDocument
 
+let parsed: { regular: unknown; bold: unknown } | undefined
+
+/**
+ * Parsing a TTF is a fifth of a PDF's render time, and pdfkit would parse it again for every
+ * document. pdfkit also accepts an already parsed (fontkit) font, so parse once and share it:
+ * each document still makes its own subset. The parsed font is reached through a private field;
+ * if that ever changes shape we fall back to the buffer and only lose the saving.
+ */
+function parsedFonts(): { regular: unknown; bold: unknown } {
+  if (!parsed) {
+    const probe = new PDFDocument({ autoFirstPage: false })
+    const parse = (buf: Buffer): unknown => {
+      probe.font(buf)
+      const font = (probe as unknown as { _font?: { font?: { layout?: unknown } } })._font?.font
+      return typeof font?.layout === 'function' ? font : buf
+    }
+    const buffers = fontBuffers()
+    parsed = { regular: parse(buffers.regular), bold: parse(buffers.bold) }
+  }
+  return parsed
+}
+
 /**
  * A document with DejaVu embedded (Unicode text that stays extractable) and no margins: layout is
  * done here, and pdfkit's automatic page breaks would otherwise move text that sits near an edge.
@@ -20,9 +42,9 @@ export function createDoc(size: [number, number], title: string): Doc {
     autoFirstPage: false,
     info: { Title: title, Creator: 'Herald', Producer: 'Herald' },
   })
-  const fonts = fontBuffers()
-  doc.registerFont(FONT.regular, fonts.regular)
-  doc.registerFont(FONT.bold, fonts.bold)
+  const fonts = parsedFonts()
+  doc.registerFont(FONT.regular, fonts.regular as PDFKit.Mixins.PDFFontSource)
+  doc.registerFont(FONT.bold, fonts.bold as PDFKit.Mixins.PDFFontSource)
   doc.addPage({ size, margin: 0 })
   return doc
 }

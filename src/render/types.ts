@@ -42,7 +42,10 @@ export interface RenderInput {
   timeRangeLabel: string
   generatedAtLabel: string
   panels: RenderedPanel[]
-  /** attachment_dimensions, in CSS pixels. PNG: exact image size. PDF: page size (96 px/in). */
+  /**
+   * attachment_dimensions, in CSS pixels. PNG: the exact image size (width defaults to 1370, height
+   * to the dashboard's own). PDF: the page size at 96 px/in when both are given, else A4 landscape.
+   */
   width?: number
   height?: number
   /** IANA zone used to label time axes; UTC when absent. */

@@ -119,7 +119,7 @@ export async function createReport(
   folderId: string,
   input: ReportInput,
 ): Promise<string> {
-  requireOn(ctx, reportFolder(folderId), 'create', FOLDER_NOT_FOUND)
+  requireOn(ctx, reportFolder(folderId), 'create', () => folderMissing(folderId))
   validate(ctx, input)
   const id = newId()
   const now = new Date(ctx.clock.now())
@@ -178,7 +178,7 @@ export async function updateReport(
       requireOn(ctx, reportFolder(before.folderId), 'update', REPORT_NOT_FOUND)
       folderId = moveTo ?? before.folderId
       if (folderId !== before.folderId) {
-        requireOn(ctx, reportFolder(folderId), 'create', FOLDER_NOT_FOUND)
+        requireOn(ctx, reportFolder(folderId), 'create', () => folderMissing(folderId))
         await requireReportFolder(ctx, tx, folderId)
       }
       await checkDashboards(ctx, tx, input)
@@ -285,6 +285,15 @@ export async function bulkDeleteReports(ctx: Ctx, ids: string[]): Promise<BulkRe
       await tx.delete(reports).where(inArray(reports.id, deletable))
       await audit(ctx, 'report.bulk_delete', 'reports', { ids: deletable }, tx)
     }
+    if (unsuccessful.length) {
+      await audit(
+        ctx,
+        'authz.denied',
+        'reports',
+        { action: 'delete', ids: unsuccessful.map((u) => u.id) },
+        tx,
+      )
+    }
   })
   if (successful.length) ctx.onReportsChanged?.()
   return {
@@ -302,7 +311,7 @@ export async function moveReports(ctx: Ctx, ids: string[], dstFolderId: string):
   const unique = [...new Set(ids)]
   try {
     await ctx.database.db.transaction(async (tx) => {
-      requireOn(ctx, reportFolder(dstFolderId), 'create', FOLDER_NOT_FOUND)
+      requireOn(ctx, reportFolder(dstFolderId), 'create', () => folderMissing(dstFolderId))
       await requireReportFolder(ctx, tx, dstFolderId)
       const rows = unique.length
         ? await tx

@@ -22,6 +22,11 @@ const CRON_FORMS =
   'use 5 fields (minute hour day-of-month month day-of-week), 6 with leading seconds, ' +
   '7 with a trailing year, or @hourly, @daily, @weekly, @monthly, @yearly'
 
+/**
+ * Every problem with a schedule, as field errors (empty when it is valid). Expects the interval
+ * already normalised the OpenObserve way (0 → 1 for non-cron types); a cron must fire after
+ * `nowMs` (and after `start`, when set) to be valid.
+ */
 export function validateSchedule(s: Schedule, nowMs: number): FieldError[] {
   const errors = [...zoneErrors(s), ...startErrors(s), ...frequencyErrors(s, nowMs)]
   if (errors.length === 0 && s.frequency.type !== 'once' && s.frequency.type !== 'cron') {

@@ -61,6 +61,9 @@ export const runOutputs = pgTable(
       .notNull()
       .references(() => reportRuns.id, { onDelete: 'cascade' }),
     index: integer('idx').notNull(),
+    // Which of the report's dashboards produced it: delivery attaches or inlines by that
+    // dashboard's report_type / email_attachment_type. Null when the renderer did not say.
+    dashboard: integer('dashboard'),
     mediaType: text('media_type').notNull(),
     filename: text('filename').notNull(),
     bytes: bytea('bytes').notNull(),
@@ -90,4 +93,23 @@ export const deliveries = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('deliveries_run_recipient_key').on(t.runId, t.recipient)],
+)
+
+/**
+ * Failure alerts mailed to report owners. The key is the claim: whichever process inserts the
+ * row for (report, day) sends the alert, so owners get at most one per report per day.
+ */
+export const ownerAlerts = pgTable(
+  'owner_alerts',
+  {
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    // Calendar day in the report's timezone, YYYY-MM-DD.
+    day: text('day').notNull(),
+    runId: text('run_id').notNull(),
+    recipient: text('recipient').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.day] })],
 )

@@ -1,5 +1,8 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { rolesInOrg } from '../../auth/membership.ts'
+import { auditDenial } from '../../authz/denials.ts'
+import { AccessDeniedError } from '../../authz/require.ts'
+import { ORG_OBJECT } from '../../authz/vocabulary.ts'
 import { ForbiddenError, ValidationError } from '../../errors.ts'
 import { ORG_ID_RE } from '../../lib/ids.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
@@ -28,7 +31,11 @@ export const orgContext: MiddlewareHandler<AppEnv> = async function orgContext(c
   const deps = c.get('deps')
   const principal = c.get('principal')
   const roles = await rolesInOrg(deps.database, principal, org)
-  if (!roles) throw new ForbiddenError(`You are not a member of org ${org}`)
+  if (!roles) {
+    const err = new AccessDeniedError(ORG_OBJECT, 'member', `You are not a member of org ${org}`)
+    await recordDenial(c, org, err)
+    throw err
+  }
   if (principal.root) await ensureOrg(deps.database, org)
   c.set('ctx', {
     database: deps.database,
@@ -38,6 +45,35 @@ export const orgContext: MiddlewareHandler<AppEnv> = async function orgContext(c
     roles,
     guard: deps.guardFor(principal, org, roles),
     onReportsChanged: deps.onReportsChanged,
+    onPolicyChanged: deps.onPolicyChanged,
   })
   await next()
+  // Hono has already turned a thrown error into the response; the refusal is still on c.error.
+  if (c.error instanceof AccessDeniedError) await recordDenial(c, org, c.error)
+}
+
+/** Every refusal by the authorization rules is logged and audited with who, what and where. */
+async function recordDenial(c: Context<AppEnv>, org: string, err: AccessDeniedError) {
+  const principal = c.get('principal')
+  const denial = {
+    org,
+    actor: principal,
+    object: err.object,
+    action: err.action,
+    method: c.req.method,
+    path: c.req.path,
+  }
+  c.get('log')?.warn(
+    {
+      principal: `${principal.kind}:${principal.email}`,
+      org,
+      object: err.object,
+      action: err.action,
+    },
+    'authorization denied',
+  )
+  // The refusal stands even if it cannot be recorded; the failure is logged instead.
+  await auditDenial(c.get('deps').database, denial).catch((auditErr) =>
+    c.get('log')?.error({ err: auditErr }, 'could not audit an authorization denial'),
+  )
 }

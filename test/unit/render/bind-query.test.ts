@@ -1,4 +1,4 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is the SQL macro syntax under test
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is SQL macro syntax here
 import { describe, expect, it } from 'vitest'
 import { type BindParams, bindQuery } from '../../../src/render/bind-query.ts'
 

@@ -1,4 +1,4 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is the SQL macro syntax under test
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is SQL macro syntax here
 import type { PGlite } from '@electric-sql/pglite'
 import { parse } from 'csv-parse/sync'
 import { PDFParse } from 'pdf-parse'

@@ -124,6 +124,18 @@ describe('catchUp', () => {
     expect(result.skipped).toBe(walked.length - 1)
   })
 
+  it('counts a year of hourly cron downtime by days, not by walking every slot', () => {
+    const s = schedule('cron', 0, '2020-01-01T00:00', 'Europe/Berlin', { cron: '0 * * * *' })
+    const planned = Date.parse('2025-06-01T00:00:00Z')
+    const now = Date.parse('2026-06-01T00:30:00Z')
+    const began = performance.now()
+    const result = catchUp(s, planned, now)
+    expect(performance.now() - began).toBeLessThan(3_000)
+    // "Every hour" is elapsed time: 23 fires on the spring day, 25 on the autumn one.
+    expect(result.runSlot).toBe(Date.parse('2026-06-01T00:00:00Z'))
+    expect(result.skipped).toBe((result.runSlot - planned) / HOUR)
+  })
+
   it('re-anchors a non-aligned schedule at the planned slot', () => {
     const s = schedule('hours', 2, '2026-01-01T00:00', 'UTC', { align_time: false })
     const planned = s.startMs + 17 * MINUTE

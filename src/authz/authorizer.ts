@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto'
+import type { Enforcer } from 'casbin'
+import type { Logger } from 'pino'
+import type { Principal } from '../context.ts'
+import type { Database } from '../db/client.ts'
+import { DrizzleAdapter, rulesFingerprint } from './adapter.ts'
+import { buildEnforcer, type PolicyFiles, policyFiles } from './policy.ts'
+import { type Action, allowAll, type Guard } from './vocabulary.ts'
+
+/** Where a process announces that it changed the stored grants. */
+export const AUTHZ_CHANNEL = 'herald_authz'
+
+export interface AuthorizerOptions {
+  log?: Logger
+  /** Fallback for missed notifications (a dropped LISTEN connection): compare a fingerprint. */
+  pollMs?: number
+  files?: PolicyFiles
+}
+
+/**
+ * The process's Casbin enforcer and everything that keeps it current. A reload builds a new
+ * enforcer and swaps it in whole: Casbin's own loadPolicy clears the live model first, so checks
+ * running meanwhile would see no grants at all.
+ */
+export class Authorizer {
+  private enforcer!: Enforcer
+  private readonly id = randomUUID()
+  private requested = 0
+  private loaded = 0
+  private running: Promise<void> | null = null
+  private fingerprint = ''
+  private unlisten: (() => Promise<void>) | undefined
+  private timer: NodeJS.Timeout | undefined
+  private closed = false
+
+  private constructor(
+    private database: Database,
+    private files: PolicyFiles,
+    private log: Logger | undefined,
+  ) {}
+
+  /** Loads the policy and starts following changes made by other processes. */
+  static async open(database: Database, opts: AuthorizerOptions = {}): Promise<Authorizer> {
+    const authz = new Authorizer(database, opts.files ?? policyFiles(), opts.log)
+    await authz.reload()
+    authz.unlisten = await database.listen(AUTHZ_CHANNEL, (payload) => {
+      if (payload !== authz.id) authz.reloadInBackground('notified')
+    })
+    const pollMs = opts.pollMs ?? 10_000
+    if (pollMs > 0) {
+      authz.timer = setInterval(() => void authz.poll(), pollMs)
+      authz.timer.unref()
+    }
+    return authz
+  }
+
+  /** Whether any of these roles may do the action to the object in the org. */
+  check(roles: readonly string[], org: string, object: string, action: Action): boolean {
+    return decide(this.enforcer, roles, org, object, action)
+  }
+
+  /**
+   * Decisions for one request. The enforcer is fixed when the request starts, so a reload in the
+   * middle cannot make one request see two policies; repeated questions are answered once.
+   */
+  guardFor(principal: Principal, org: string, roles: readonly string[]): Guard {
+    // The root user is admin of every org whatever the stored grants say.
+    if (principal.root) return allowAll
+    const enforcer = this.enforcer
+    const memo = new Map<string, boolean>()
+    return {
+      can(object, action) {
+        const key = `${object}\u0000${action}`
+        let ok = memo.get(key)
+        if (ok === undefined) {
+          ok = decide(enforcer, roles, org, object, action)
+          memo.set(key, ok)
+        }
+        return ok
+      },
+    }
+  }
+
+  /**
+   * Called after a change to the grants commits: this process reloads before the change is
+   * acknowledged, then tells every other process to reload.
+   */
+  async changed(): Promise<void> {
+    await this.reload()
+    await this.database.notify(AUTHZ_CHANNEL, this.id)
+  }
+
+  /** Rebuilds the enforcer from the database; resolves once a load that began after the call is in. */
+  async reload(): Promise<void> {
+    const wanted = ++this.requested
+    while (this.loaded < wanted) {
+      this.running ??= this.loadOnce().finally(() => {
+        this.running = null
+      })
+      await this.running
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.timer) clearInterval(this.timer)
+    await this.unlisten?.().catch(() => {})
+    await this.running?.catch(() => {})
+  }
+
+  private async loadOnce(): Promise<void> {
+    const generation = this.requested
+    const fingerprint = await rulesFingerprint(this.database)
+    this.enforcer = await buildEnforcer(
+      new DrizzleAdapter(this.database, this.files.builtin),
+      this.files.model,
+    )
+    this.fingerprint = fingerprint
+    this.loaded = generation
+  }
+
+  private reloadInBackground(reason: string): void {
+    if (this.closed) return
+    this.reload().then(
+      () => this.log?.debug({ reason }, 'authorization policy reloaded'),
+      (err) => this.log?.error({ err, reason }, 'authorization policy reload failed'),
+    )
+  }
+
+  private async poll(): Promise<void> {
+    if (this.closed || this.running) return
+    try {
+      if ((await rulesFingerprint(this.database)) !== this.fingerprint) {
+        this.reloadInBackground('fingerprint changed')
+      }
+    } catch (err) {
+      this.log?.warn({ err }, 'authorization policy check failed')
+    }
+  }
+}
+
+function decide(
+  enforcer: Enforcer,
+  roles: readonly string[],
+  org: string,
+  object: string,
+  action: Action,
+): boolean {
+  for (const role of roles) if (enforcer.enforceSync(role, org, object, action)) return true
+  return false
+}
+
+/**
+ * The guard factory of DESIGN §7: Casbin decides when RBAC is on; with HERALD_RBAC=off every
+ * member may do anything in its org, as in open-source OpenObserve (non-members never get a
+ * guard: they are refused before one is built).
+ */
+export function guardFactory(authz: Authorizer | undefined, rbac: boolean) {
+  return (principal: Principal, org: string, roles: string[]): Guard => {
+    if (!rbac || !authz) return allowAll
+    return authz.guardFor(principal, org, roles)
+  }
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Adapter, type Enforcer, type Model, newEnforcer, newModelFromString } from 'casbin'
+
+/**
+ * The Casbin model and built-in roles of policies/, and how an enforcer is built from them. See
+ * policies/model.conf for why the model is shaped the way it is.
+ */
+export const policiesFolder = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../policies',
+)
+
+/** One policy line: its type (`p`, `g`, `g2`) then its values, as in a policy CSV. */
+export type Rule = [ptype: string, ...values: string[]]
+
+export interface PolicyFiles {
+  model: string
+  builtin: Rule[]
+}
+
+/** `p` subject under which a role may do what the permissions granted to it say. */
+export const GRANT_SUBJECT = '@grant'
+
+/** Parses policy CSV: one rule a line, `#` comments, values trimmed. */
+export function parseRules(csv: string): Rule[] {
+  const rules: Rule[] = []
+  for (const raw of csv.split('\n')) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const [ptype, ...values] = line.split(',').map((v) => v.trim())
+    rules.push([ptype!, ...values])
+  }
+  return rules
+}
+
+let files: PolicyFiles | undefined
+
+/** The model and built-in roles, read from disk once per process. */
+export function policyFiles(): PolicyFiles {
+  files ??= {
+    model: readFileSync(path.join(policiesFolder, 'model.conf'), 'utf8'),
+    builtin: parseRules(readFileSync(path.join(policiesFolder, 'builtin.csv'), 'utf8')),
+  }
+  return files
+}
+
+/** Names of the built-in roles (the `p` subjects other than the grant line). */
+export function builtinRoleNames(builtin = policyFiles().builtin): string[] {
+  const names = builtin.filter((r) => r[0] === 'p' && r[1] !== GRANT_SUBJECT).map((r) => r[1]!)
+  return [...new Set(names)]
+}
+
+/**
+ * Appends rules to a model without Casbin's duplicate check, which compares against every loaded
+ * rule (quadratic over 10,000 grants). Values beyond the assertion's arity are dropped, so stored
+ * rows padded with empty columns load as the rules they were.
+ */
+export function addRulesToModel(model: Model, rules: Iterable<Rule>): void {
+  const seen = new Set<string>()
+  for (const [ptype, ...values] of rules) {
+    const assertion = model.model.get(ptype.slice(0, 1))?.get(ptype)
+    if (!assertion) continue
+    const rule = values.slice(0, assertion.tokens.length)
+    const key = `${ptype}\u0000${rule.join('\u0000')}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    assertion.policy.push(rule)
+  }
+}
+
+/** `rfolder:abc` → `rfolder:*`: the wildcard object that covers it. */
+export function anyOf(object: string): string {
+  const colon = object.indexOf(':')
+  return colon < 0 ? object : `${object.slice(0, colon + 1)}*`
+}
+
+function memberOf(value: string, set: string, match: (value: string, item: string) => boolean) {
+  if (set === '*') return true
+  for (const item of set.split(' ')) if (item && match(value, item)) return true
+  return false
+}
+
+/** `objIn('rfolder:x', 'rfolder:* dfolder:*')`: a set of objects, `prefix:*` patterns allowed. */
+export function objIn(object: string, set: string): boolean {
+  return memberOf(
+    object,
+    set,
+    (o, item) => o === item || (item.endsWith('*') && o.startsWith(item.slice(0, -1))),
+  )
+}
+
+/** `actIn('get', 'list get')`: a set of actions, `*` for all. */
+export function actIn(action: string, set: string): boolean {
+  return memberOf(action, set, (a, item) => a === item)
+}
+
+/** An enforcer over the model of policies/, loading its rules through the adapter. */
+export async function buildEnforcer(adapter: Adapter, model = policyFiles().model) {
+  const enforcer: Enforcer = await newEnforcer(newModelFromString(model), adapter)
+  enforcer.addFunction('anyOf', anyOf)
+  enforcer.addFunction('objIn', objIn)
+  enforcer.addFunction('actIn', actIn)
+  // Changes are written by the roles service in its own transactions, never through the enforcer.
+  enforcer.enableAutoSave(false)
+  return enforcer
+}

@@ -1,0 +1,148 @@
+import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import type { Database } from '../db/client.ts'
+import { deliveries } from '../db/schema/index.ts'
+import { newId } from '../lib/ids.ts'
+
+/**
+ * The delivery ledger: one row per (run, recipient). Every state change is a conditional UPDATE,
+ * so two processes can never both hold the same recipient, and a row that reached `sent` is
+ * never sent again.
+ *
+ * States: `pending` (to send; after a transient failure it waits for `next_attempt_at`),
+ * `sending` (claimed, with a lease), `sent`, `failed` (for good: a permanent SMTP reply or out of
+ * attempts; only the retry endpoint turns it back into `pending`).
+ */
+
+export type DeliveryRow = typeof deliveries.$inferSelect
+
+/** Lower-cased, de-duplicated addresses in first-seen order. */
+export function normalizeRecipients(addresses: string[]): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const a of addresses) {
+    const r = a.trim().toLowerCase()
+    if (r && !seen.has(r)) {
+      seen.add(r)
+      out.push(r)
+    }
+  }
+  return out
+}
+
+export async function deliveriesOf(database: Database, runId: string): Promise<DeliveryRow[]> {
+  return database.db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.runId, runId))
+    .orderBy(asc(deliveries.recipient))
+}
+
+/**
+ * The run's ledger, created on its first delivery pass. The recipient list is fixed then: a
+ * later pass (a retry, a crash recovery) never adds people the report gained in the meantime.
+ */
+export async function ensureDeliveries(
+  database: Database,
+  runId: string,
+  recipients: string[],
+): Promise<DeliveryRow[]> {
+  const existing = await deliveriesOf(database, runId)
+  if (existing.length > 0 || recipients.length === 0) return existing
+  await database.db
+    .insert(deliveries)
+    .values(recipients.map((recipient) => ({ id: newId(), runId, recipient, state: 'pending' as const })))
+    .onConflictDoNothing()
+  return deliveriesOf(database, runId)
+}
+
+/** Rows a pass may send now: pending and due, or `sending` whose holder vanished. */
+export function isDue(row: DeliveryRow, nowMs: number): boolean {
+  if (row.state === 'pending') return !row.nextAttemptAt || row.nextAttemptAt.getTime() <= nowMs
+  if (row.state === 'sending') return !!row.leaseExpiresAt && row.leaseExpiresAt.getTime() < nowMs
+  return false
+}
+
+/**
+ * Takes a row for sending, atomically. A row found in `sending` had its lease expire: the
+ * process that held it died somewhere around the SMTP call, so this send may be a duplicate and
+ * the row says so.
+ */
+export async function claimDelivery(
+  database: Database,
+  id: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<DeliveryRow | undefined> {
+  const now = new Date(nowMs)
+  const [row] = await database.db
+    .update(deliveries)
+    .set({
+      state: 'sending',
+      attempts: sql`${deliveries.attempts} + 1`,
+      possibleDuplicate: sql`${deliveries.possibleDuplicate} or ${deliveries.state} = 'sending'`,
+      leaseExpiresAt: new Date(nowMs + leaseMs),
+      nextAttemptAt: null,
+    })
+    .where(
+      and(
+        eq(deliveries.id, id),
+        or(
+          and(
+            eq(deliveries.state, 'pending'),
+            or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now)),
+          ),
+          and(eq(deliveries.state, 'sending'), lt(deliveries.leaseExpiresAt, now)),
+        ),
+      ),
+    )
+    .returning()
+  return row
+}
+
+const held = (id: string) => and(eq(deliveries.id, id), eq(deliveries.state, 'sending'))
+
+export async function markSent(
+  database: Database,
+  id: string,
+  messageId: string,
+  nowMs: number,
+): Promise<void> {
+  await database.db
+    .update(deliveries)
+    .set({
+      state: 'sent',
+      messageId,
+      sentAt: new Date(nowMs),
+      lastError: null,
+      leaseExpiresAt: null,
+    })
+    .where(held(id))
+}
+
+/** A failed attempt: back to `pending` until `retryAtMs`, or `failed` for good when null. */
+export async function markFailed(
+  database: Database,
+  id: string,
+  error: string,
+  retryAtMs: number | null,
+): Promise<void> {
+  await database.db
+    .update(deliveries)
+    .set({
+      state: retryAtMs === null ? 'failed' : 'pending',
+      lastError: error.slice(0, 2000),
+      nextAttemptAt: retryAtMs === null ? null : new Date(retryAtMs),
+      leaseExpiresAt: null,
+    })
+    .where(held(id))
+}
+
+/** Failed rows back to `pending` with a fresh budget of attempts; returns their recipients. */
+export async function resetFailed(database: Database, runId: string): Promise<string[]> {
+  const rows = await database.db
+    .update(deliveries)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: null, leaseExpiresAt: null })
+    .where(and(eq(deliveries.runId, runId), eq(deliveries.state, 'failed')))
+    .returning({ recipient: deliveries.recipient })
+  return rows.map((r) => r.recipient).sort()
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemClock } from '../../src/clock.ts'
+import { type Database, openPostgres } from '../../src/db/client.ts'
+import { migrateDatabase } from '../../src/db/migrate.ts'
+import { noopExecutor } from '../../src/runs/executor.ts'
+import { ensureOrg } from '../../src/orgs/orgs.ts'
+import { postgresUrl } from '../helpers/db.ts'
+import { spawnHerald } from '../helpers/process.ts'
+import { worker } from '../helpers/runs.ts'
+
+/** Real processes sharing one PostgreSQL database. PGlite is one process by design. */
+const suite = postgresUrl ? describe : describe.skip
+if (!postgresUrl) console.log('multi-process tests need PostgreSQL: set DATABASE_URL to run them')
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} })
+  const name = `herald_mp_${randomBytes(5).toString('hex')}`
+  await admin.unsafe(`create database ${name}`)
+  const u = new URL(postgresUrl!)
+  u.pathname = `/${name}`
+  return {
+    url: u.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined) return v
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+const count = async (db: Database, q: ReturnType<typeof sql>) =>
+  Number((await db.rows<{ n: string | number }>(q))[0]?.n ?? 0)
+
+suite('several processes on one PostgreSQL database', () => {
+  let fresh: Awaited<ReturnType<typeof freshDatabase>>
+  let db: Database
+
+  beforeAll(async () => {
+    fresh = await freshDatabase()
+    db = openPostgres(fresh.url)
+  })
+  afterAll(async () => {
+    await db.close()
+    await fresh.drop()
+  })
+
+  it('two servers started at once both come up; migrations run once', async () => {
+    const env = {
+      DATABASE_URL: fresh.url,
+      PORT: '0',
+      HERALD_ROLES: 'api',
+      HERALD_ROOT_PASSWORD: 'root-password-123',
+      DATA_DIR: `/tmp/herald-mp-${randomBytes(4).toString('hex')}`,
+    }
+    const a = spawnHerald(env)
+    const b = spawnHerald(env)
+    try {
+      await Promise.all([a.started, b.started])
+      const applied = await count(db, sql`select count(*) as n from drizzle.__drizzle_migrations`)
+      const files = (await import('node:fs')).readdirSync('drizzle').filter((f) => f.endsWith('.sql'))
+      expect(applied).toBe(files.length)
+      expect(await count(db, sql`select count(*) as n from users`)).toBe(1)
+    } finally {
+      a.kill()
+      b.kill()
+      await Promise.all([a.exited, b.exited])
+    }
+  }, 60_000)
+
+  it('3 scheduler processes, 2,000 reports due within seconds: exactly one run per slot', async () => {
+    await migrateDatabase(db, fresh.url)
+    await ensureOrg(db, 'mp')
+    const base = Date.now() + 4000
+    // Slots spread over 3 s, hourly from then on.
+    await db.db.execute(sql`
+      insert into reports (id, org, folder_id, name, enabled, frequency, start_us, dashboards,
+                           destinations, created_at, updated_at, next_run_at)
+      select 'mp' || lpad(g::text, 25, '0'), 'mp', 'default', 'r' || g, true,
+             '{"type":"hours","interval":1,"cron":"","align_time":true}'::jsonb,
+             (${base}::bigint + (g % 3000)) * 1000, '[]'::jsonb, '[]'::jsonb, now(), now(),
+             to_timestamp((${base}::bigint + (g % 3000)) / 1000.0)
+      from generate_series(1, 2000) g`)
+    const env = { DATABASE_URL: fresh.url, HERALD_ROLES: 'scheduler' }
+    const procs = [spawnHerald(env), spawnHerald(env), spawnHerald(env)]
+    try {
+      await Promise.all(procs.map((p) => p.started.catch(() => {})))
+      await waitFor('2000 runs', async () =>
+        (await count(db, sql`select count(*) as n from report_runs`)) >= 2000 ? true : undefined,
+      )
+      // Give every scheduler one more chance to double up, then count.
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(await count(db, sql`select count(*) as n from report_runs`)).toBe(2000)
+      expect(
+        await count(db, sql`select count(distinct (report_id, scheduled_for)) as n from report_runs`),
+      ).toBe(2000)
+      expect(
+        await count(db, sql`select count(*) as n from reports r where not exists (
+          select 1 from report_runs x where x.report_id = r.id and x.scheduled_for = to_timestamp(r.start_us / 1e6))`),
+      ).toBe(0)
+    } finally {
+      for (const p of procs) p.kill()
+      await Promise.all(procs.map((p) => p.exited))
+    }
+  }, 90_000)
+
+  it('a worker killed mid-run: its run is re-queued after the lease expires and completes once', async () => {
+    await migrateDatabase(db, fresh.url)
+    await ensureOrg(db, 'mp')
+    // Only this run in the queue (the previous test left thousands).
+    await db.db.execute(sql`delete from report_runs`)
+    await db.db.execute(sql`
+      insert into reports (id, org, folder_id, name, enabled, frequency, start_us, dashboards,
+                           destinations, created_at, updated_at)
+      values ('killme00000000000000000000', 'mp', 'default', 'killme', false,
+              '{"type":"hours","interval":1,"cron":"","align_time":true}'::jsonb, 0, '[]', '[]',
+              now(), now())`)
+    await db.db.execute(sql`
+      insert into report_runs (id, org, report_id, trigger, state, created_at, updated_at)
+      values ('killrun0000000000000000000', 'mp', 'killme00000000000000000000', 'manual', 'queued',
+              now(), now())`)
+    const w = spawnHerald({
+      DATABASE_URL: fresh.url,
+      HERALD_ROLES: 'worker',
+      HERALD_EXECUTOR: 'sleep:600000',
+      HERALD_LEASE_MS: '1500',
+    })
+    await w.started
+    await waitFor('the run to be running', async () =>
+      (await count(db, sql`select count(*) as n from report_runs where state = 'running'`)) === 1
+        ? true
+        : undefined,
+    )
+    w.kill('SIGKILL')
+    await w.exited
+    const rescuer = worker(db, systemClock, noopExecutor)
+    await waitFor('the run to succeed', async () => {
+      await rescuer.tick()
+      await rescuer.idle()
+      return (await count(db, sql`select count(*) as n from report_runs where state = 'succeeded'`)) === 1
+        ? true
+        : undefined
+    })
+    const rows = await db.rows<{ state: string; attempt: number }>(
+      sql`select state, attempt from report_runs where report_id = 'killme00000000000000000000'`,
+    )
+    expect(rows).toEqual([{ state: 'succeeded', attempt: 2 }])
+  }, 60_000)
+})
