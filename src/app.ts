@@ -9,9 +9,11 @@ import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { orgRoutes } from './http/routes/orgs.ts'
 import { reportRoutes } from './http/routes/reports.ts'
-import { runRoutes, runV1Routes } from './http/routes/runs.ts'
 import { reportV1Routes } from './http/routes/reports-v1.ts'
+import { roleRoutes } from './http/routes/roles.ts'
+import { runRoutes, runV1Routes } from './http/routes/runs.ts'
 import { tokenRoutes } from './http/routes/tokens.ts'
+import { userRoutes } from './http/routes/users.ts'
 
 /**
  * The Hono app. Public routes and protected routes are separate sub-apps, so authentication
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   inOrg('/v2/:org/folders/:type', folderRoutes)
   inOrg('/v2/:org/dashboards', dashboardRoutes)
   inOrg('/v2/:org/tokens', tokenRoutes)
+  inOrg('/v2/:org/users', userRoutes)
+  inOrg('/v2/:org/roles', roleRoutes)
   inOrg('/:org/reports', runV1Routes)
   inOrg('/:org/reports', reportV1Routes)
 

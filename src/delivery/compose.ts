@@ -89,10 +89,7 @@ function extensionOf(o: DeliveryOutput): string {
   return EXTENSIONS[o.mediaType] ?? /\.[A-Za-z0-9]{1,8}$/.exec(o.filename)?.[0]?.toLowerCase() ?? ''
 }
 
-function dashboardOf(
-  report: ReportForMail,
-  o: DeliveryOutput,
-): ReportDashboard | undefined {
+function dashboardOf(report: ReportForMail, o: DeliveryOutput): ReportDashboard | undefined {
   const list = report.dashboards as ReportDashboard[]
   if (o.dashboard !== null) return list[o.dashboard]
   // A renderer that does not say which dashboard: unambiguous only with one.
@@ -175,7 +172,8 @@ function decodeEntities(s: string): string {
   }
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
     if (e[0] === '#') {
-      const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1))
+      const code =
+        e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1))
       return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m
     }
     return named[e.toLowerCase()] ?? m

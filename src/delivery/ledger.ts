@@ -50,7 +50,9 @@ export async function ensureDeliveries(
   if (existing.length > 0 || recipients.length === 0) return existing
   await database.db
     .insert(deliveries)
-    .values(recipients.map((recipient) => ({ id: newId(), runId, recipient, state: 'pending' as const })))
+    .values(
+      recipients.map((recipient) => ({ id: newId(), runId, recipient, state: 'pending' as const })),
+    )
     .onConflictDoNothing()
   return deliveriesOf(database, runId)
 }

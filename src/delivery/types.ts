@@ -1,3 +1,4 @@
+import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
@@ -5,8 +6,6 @@ import type { ReportRow } from '../reports/queries.ts'
 import type { RunParameters, RunRow } from '../runs/model.ts'
 import type { LinkSigner } from './links.ts'
 import type { Mailer } from './mailer.ts'
-
-import type { Logger } from 'pino'
 
 /** One rendered file of a run (a `run_outputs` row), as delivery needs it. */
 export interface DeliveryOutput {

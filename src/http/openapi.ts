@@ -21,6 +21,11 @@ export function describe(op: Operation): void {
   operations.push(op)
 }
 
+/** Every registered operation, e.g. for tests that must cover each endpoint. */
+export function registeredOperations(): readonly Operation[] {
+  return operations
+}
+
 function toOpenApiPath(path: string): string {
   return path.replace(/:(\w+)/g, '{$1}')
 }

@@ -27,12 +27,20 @@ export function scheduleChanged(a: ScheduleFields, b: ScheduleFields): boolean {
   )
 }
 
-/** DESIGN §4.10: the first slot strictly after now (or start, when that is still ahead). */
+/**
+ * DESIGN §4.10: the first slot strictly after now (or start, when that is still ahead).
+ * A `once` report whose start has passed but which has not yet run fires now: OpenObserve's
+ * "Schedule now" sends a start a few seconds in the past, and that report's one send is not an
+ * extra one.
+ */
 export function nextRunOnSave(
   r: ScheduleFields & { enabled: boolean },
   nowMs: number,
+  alreadyRan = false,
 ): Date | null {
   if (!r.enabled) return null
   const next = firstSlotOnSave(scheduleOf(r), nowMs)
-  return next === null ? null : new Date(next)
+  if (next !== null) return new Date(next)
+  const once = (r.frequency as { type?: string }).type === 'once'
+  return once && !alreadyRan ? new Date(nowMs) : null
 }

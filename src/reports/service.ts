@@ -5,7 +5,7 @@ import { reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import type { DashboardDefinition } from '../dashboards/model.ts'
 import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.ts'
-import { dashboards, folders, reportDashboards, reports } from '../db/schema/index.ts'
+import { dashboards, folders, reportDashboards, reportRuns, reports } from '../db/schema/index.ts'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import type { ReportInput } from './model.ts'
@@ -150,8 +150,9 @@ export async function createReport(
 }
 
 /** Plans the next run after a change: only a changed schedule (or enabling) moves it. */
-function replan(
+async function replan(
   ctx: Ctx,
+  tx: Tx,
   before: ReportRow,
   after: ReturnType<typeof columnsOf> & { enabled: boolean },
 ) {
@@ -160,7 +161,22 @@ function replan(
   if (before.enabled && !scheduleChanged(before, after) && before.nextRunAt) {
     return { nextRunAt: before.nextRunAt, scheduleVersion: before.scheduleVersion }
   }
-  return { nextRunAt: nextRunOnSave(after, now), scheduleVersion: before.scheduleVersion + 1 }
+  const ran =
+    after.frequency.type === 'once' &&
+    (
+      await tx
+        .select({ id: reportRuns.id })
+        .from(reportRuns)
+        .where(
+          and(
+            eq(reportRuns.reportId, before.id),
+            eq(reportRuns.trigger, 'schedule'),
+            eq(reportRuns.state, 'succeeded'),
+          ),
+        )
+        .limit(1)
+    ).length > 0
+  return { nextRunAt: nextRunOnSave(after, now, ran), scheduleVersion: before.scheduleVersion + 1 }
 }
 
 export async function updateReport(
@@ -189,7 +205,7 @@ export async function updateReport(
           folderId,
           lastEditedBy: ctx.actor.email,
           updatedAt: new Date(ctx.clock.now()),
-          ...replan(ctx, before, cols),
+          ...(await replan(ctx, tx, before, cols)),
         })
         .where(eq(reports.id, id))
       await linkDashboards(ctx, tx, id, input)
@@ -206,7 +222,7 @@ export async function setReportEnabled(ctx: Ctx, id: string, enabled: boolean): 
     const before = await findReport(ctx, id, tx, true)
     requireOn(ctx, reportFolder(before.folderId), 'update', REPORT_NOT_FOUND)
     if (before.enabled === enabled) return
-    const plan = replan(ctx, before, { ...columnsOfRow(before), enabled })
+    const plan = await replan(ctx, tx, before, { ...columnsOfRow(before), enabled })
     await tx
       .update(reports)
       .set({ enabled, updatedAt: new Date(ctx.clock.now()), ...plan })

@@ -37,9 +37,7 @@ export function validateReport(input: ReportInput, nowMs: number): FieldError[] 
   const errors: FieldError[] = [...validateName(input.name)]
   const frequency = normaliseFrequency(input.frequency)
 
-  if (frequency.type === 'once' && input.start <= 0) {
-    errors.push({ name: 'start', description: 'A report that runs once needs a start time' })
-  }
+  // `once` without a start is reported by validateSchedule below.
   if (input.start < 0) errors.push({ name: 'start', description: 'start cannot be negative' })
   if (input.start > 0 && input.start < 1e14) {
     errors.push({

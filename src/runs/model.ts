@@ -30,6 +30,24 @@ export interface RunParameters {
   dry_run?: boolean
   /** An explicit range from a trigger, already resolved (ISO instants). */
   override_range?: { from: string; to: string }
+  /** What a dry run would have sent (nothing was). */
+  dry_run_result?: DryRunResult
+}
+
+/** The messages a dry run composed, recorded on the run instead of being sent. */
+export interface DryRunResult {
+  subject: string
+  from: string
+  reply_to: string | null
+  /** Size of one encoded message, bytes. */
+  size: number
+  files: {
+    filename: string
+    media_type: string
+    size: number
+    disposition: 'attachment' | 'inline' | 'link'
+  }[]
+  recipients: { recipient: string; message_id: string }[]
 }
 
 /** Notification channels; payloads are run or report ids. */

@@ -158,3 +158,29 @@ describe('scheduler', () => {
     ])
   })
 })
+
+describe('once reports scheduled "now"', () => {
+  it('a once report saved with a start just past fires once, right away', async () => {
+    const t = await createTestApp({ now: T0 })
+    try {
+      const dash = await makeDashboard(t, org)
+      const id = await makeReport(t, org, dash, 'default', {
+        frequency: { type: 'once', interval: 1, cron: '' },
+        start: us(T0 - 20_000),
+        destinations: [],
+      })
+      expect((await reportRow(t.tdb.database, id)).nextRunAt?.getTime()).toBe(T0)
+      const s = scheduler(t.tdb.database, t.clock)
+      await s.tick()
+      const w = worker(t.tdb.database, t.clock, recordOnlyExecutor)
+      await w.tick()
+      await w.idle()
+      expect((await runsOf(t.tdb.database, id)).map((r) => r.state)).toEqual(['succeeded'])
+      // Re-enabling it afterwards does not send it again.
+      await t.request('PATCH', `/api/v2/${org}/reports/${id}/enable?value=true`)
+      expect((await reportRow(t.tdb.database, id)).nextRunAt).toBeNull()
+    } finally {
+      await t.close()
+    }
+  })
+})

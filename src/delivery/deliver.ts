@@ -1,0 +1,304 @@
+import { and, asc, eq } from 'drizzle-orm'
+import type { Database } from '../db/client.ts'
+import { folders, reportRuns, runOutputs } from '../db/schema/index.ts'
+import type { RunExecutor, RunResult } from '../runs/executor.ts'
+import type { DryRunResult } from '../runs/model.ts'
+import {
+  buildMessage,
+  composeContent,
+  encodedSize,
+  type MailContext,
+  type MessageContent,
+  mailFor,
+  messageIdFor,
+  type PlannedFile,
+  planFiles,
+} from './compose.ts'
+import {
+  claimDelivery,
+  type DeliveryRow,
+  deliveriesOf,
+  ensureDeliveries,
+  isDue,
+  markFailed,
+  markSent,
+  normalizeRecipients,
+} from './ledger.ts'
+import { parseMailbox } from './smtp-url.ts'
+import type { DeliverRunInput, DeliveryDeps, DeliveryOutput } from './types.ts'
+
+/** The outputs a run has stored, in order: what a retry or crash recovery delivers again. */
+export async function loadRunOutputs(database: Database, runId: string): Promise<DeliveryOutput[]> {
+  return database.db
+    .select({
+      index: runOutputs.index,
+      dashboard: runOutputs.dashboard,
+      mediaType: runOutputs.mediaType,
+      filename: runOutputs.filename,
+      bytes: runOutputs.bytes,
+    })
+    .from(runOutputs)
+    .where(eq(runOutputs.runId, runId))
+    .orderBy(asc(runOutputs.index))
+}
+
+/**
+ * How an SMTP failure counts. A 5xx reply is the server's final word on that recipient; a 4xx,
+ * a refused or dropped connection, a timeout (and authentication/TLS trouble, which an operator
+ * can fix while we wait) is worth retrying.
+ */
+export function classifySendError(err: unknown): { permanent: boolean; message: string } {
+  const e = (err ?? {}) as { responseCode?: number; response?: string; code?: string }
+  const message = String(e.response || (err as Error)?.message || err).trim()
+  const code = e.responseCode
+  const serverSide = e.code === 'EAUTH' || e.code === 'ETLS' || e.code === 'ENOAUTH'
+  const permanent = typeof code === 'number' && code >= 500 && code < 600 && !serverSide
+  return { permanent, message: message || 'Unknown delivery error' }
+}
+
+interface Prepared {
+  content: MessageContent
+  files: PlannedFile[]
+  envelopeFrom: string
+  size: number
+}
+
+async function folderName(database: Database, org: string, folderId: string): Promise<string> {
+  const [row] = await database.db
+    .select({ name: folders.name })
+    .from(folders)
+    .where(and(eq(folders.org, org), eq(folders.type, 'reports'), eq(folders.id, folderId)))
+  return row?.name ?? folderId
+}
+
+/**
+ * Composes the run's message once for all recipients. When it would exceed the size limit
+ * (counted after base64), the largest files are swapped for signed links until it fits, and
+ * all of them if even that is not enough.
+ */
+async function prepare(deps: DeliveryDeps, input: DeliverRunInput): Promise<Prepared> {
+  const { settings } = deps
+  const { run, report, parameters, outputs } = input
+  const ctx: MailContext = {
+    report,
+    folderName: await folderName(deps.database, report.org, report.folderId),
+    runId: run.id,
+    parameters,
+    publicUrl: settings.publicUrl,
+  }
+  const files = planFiles(report, outputs)
+  const envelopeFrom = parseMailbox(settings.from)?.address ?? settings.from
+  const measure = async (c: MessageContent) =>
+    (await buildMessage(mailFor(c, sample(settings, run.id)))).length
+  let content = composeContent(ctx, files, new Map())
+  let size = await measure(content)
+  if (size > settings.maxMessageBytes && files.length > 0) {
+    const expiresAtMs = deps.clock.now() + settings.linkTtlMs
+    const linkOf = (f: PlannedFile) => ({
+      url: deps.links.url(
+        settings.publicUrl,
+        { org: report.org, runId: run.id, index: f.output.index },
+        expiresAtMs,
+      ),
+      expiresAtMs,
+    })
+    const linked = new Map<number, { url: string; expiresAtMs: number }>()
+    let estimate = size
+    for (const f of [...files].sort((a, b) => b.output.bytes.length - a.output.bytes.length)) {
+      if (estimate <= settings.maxMessageBytes) break
+      linked.set(f.output.index, linkOf(f))
+      estimate -= encodedSize(f.output.bytes.length)
+    }
+    content = composeContent(ctx, files, linked)
+    size = await measure(content)
+    if (size > settings.maxMessageBytes) {
+      for (const f of files) linked.set(f.output.index, linkOf(f))
+      content = composeContent(ctx, files, linked)
+      size = await measure(content)
+    }
+    deps.log.info(
+      { runId: run.id, linked: [...linked.keys()], size, limit: settings.maxMessageBytes },
+      'message over the size limit: large outputs sent as signed links',
+    )
+  }
+  return { content, files, envelopeFrom, size }
+}
+
+function sample(settings: DeliveryDeps['settings'], runId: string) {
+  const to = 'recipient@example.invalid'
+  return {
+    from: settings.from,
+    replyTo: settings.replyTo,
+    to,
+    messageId: messageIdFor(runId, to),
+    date: new Date(0),
+  }
+}
+
+async function sendOne(
+  deps: DeliveryDeps,
+  input: DeliverRunInput,
+  prepared: Prepared,
+  row: DeliveryRow,
+): Promise<void> {
+  const { database, clock, settings, log } = deps
+  const claimed = await claimDelivery(database, row.id, clock.now(), settings.sendLeaseMs)
+  if (!claimed) return
+  const messageId = messageIdFor(input.run.id, claimed.recipient)
+  if (claimed.possibleDuplicate) {
+    log.warn(
+      { runId: input.run.id, recipient: claimed.recipient, messageId },
+      'sending again after an interrupted send: the recipient may get this message twice',
+    )
+  }
+  try {
+    const raw = await buildMessage(
+      mailFor(prepared.content, {
+        from: settings.from,
+        replyTo: settings.replyTo,
+        to: claimed.recipient,
+        messageId,
+        date: new Date(clock.now()),
+        headers: { 'X-Herald-Report': input.report.id, 'X-Herald-Run': input.run.id },
+      }),
+    )
+    await deps.mailer.send({ from: prepared.envelopeFrom, to: claimed.recipient, messageId, raw })
+  } catch (err) {
+    const { permanent, message } = classifySendError(err)
+    const next = settings.backoffMs[claimed.attempts - 1]
+    const retryAt = permanent || next === undefined ? null : clock.now() + next
+    const error =
+      !permanent && retryAt === null
+        ? `${message} (gave up after ${claimed.attempts} attempts)`
+        : message
+    log.warn(
+      { runId: input.run.id, recipient: claimed.recipient, permanent, retryAt, error },
+      'delivery attempt failed',
+    )
+    await markFailed(database, claimed.id, error, retryAt)
+    return
+  }
+  // Outside the try: if recording fails after the server accepted the message, the row stays
+  // `sending` and is resent (flagged possible_duplicate) only once its lease has expired.
+  await markSent(database, claimed.id, messageId, clock.now())
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first failure is rethrown at the end. */
+async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>) {
+  let next = 0
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) await fn(items[next++]!)
+  })
+  const results = await Promise.allSettled(lanes)
+  const failed = results.find((r) => r.status === 'rejected')
+  if (failed) throw (failed as PromiseRejectedResult).reason
+}
+
+function summarize(rows: DeliveryRow[]): string {
+  const shown = rows.slice(0, 3).map((r) => `${r.recipient}: ${r.lastError ?? 'failed'}`)
+  const more = rows.length > 3 ? `; and ${rows.length - 3} more` : ''
+  return `${shown.join('; ')}${more}`
+}
+
+/** The run's state from its ledger. */
+export function outcomeOf(rows: DeliveryRow[], nowMs: number): RunResult {
+  const waiting = rows.filter((r) => r.state === 'pending' || r.state === 'sending')
+  if (waiting.length) {
+    const at = Math.min(
+      ...waiting.map((r) =>
+        r.state === 'pending'
+          ? (r.nextAttemptAt?.getTime() ?? nowMs)
+          : (r.leaseExpiresAt?.getTime() ?? nowMs) + 1,
+      ),
+    )
+    const reason = waiting.find((r) => r.lastError)?.lastError
+    return {
+      state: 'retry',
+      retryAt: Math.max(at, nowMs),
+      error: `${waiting.length} of ${rows.length} recipient(s) waiting to retry${reason ? `: ${reason}` : ''}`,
+    }
+  }
+  const failed = rows.filter((r) => r.state === 'failed')
+  if (failed.length === 0) return { state: 'succeeded' }
+  if (failed.length < rows.length) {
+    return {
+      state: 'partially_failed',
+      error: `${failed.length} of ${rows.length} recipient(s) failed: ${summarize(failed)}`,
+    }
+  }
+  return {
+    state: 'failed',
+    error: `Delivery failed for all ${rows.length} recipient(s): ${summarize(failed)}`,
+  }
+}
+
+/** Recipients of this run: the trigger's `destinations` when given, else the report's. */
+export function recipientsOf(input: Pick<DeliverRunInput, 'report' | 'parameters'>): string[] {
+  const fromReport = (input.report.destinations as { email: string }[]).map((d) => d.email)
+  return normalizeRecipients(input.parameters.destinations ?? fromReport)
+}
+
+async function dryRun(
+  deps: DeliveryDeps,
+  input: DeliverRunInput,
+  recipients: string[],
+): Promise<RunResult> {
+  const prepared = await prepare(deps, input)
+  const linked = new Set(prepared.content.linked.map((l) => l.file.output.index))
+  const result: DryRunResult = {
+    subject: prepared.content.subject,
+    from: deps.settings.from,
+    reply_to: deps.settings.replyTo ?? null,
+    size: prepared.size,
+    files: prepared.files.map((f) => ({
+      filename: f.filename,
+      media_type: f.contentType,
+      size: f.output.bytes.length,
+      disposition: linked.has(f.output.index) ? 'link' : f.disposition,
+    })),
+    recipients: recipients.map((r) => ({
+      recipient: r,
+      message_id: messageIdFor(input.run.id, r),
+    })),
+  }
+  await deps.database.db
+    .update(reportRuns)
+    .set({ parameters: { ...input.parameters, dry_run_result: result } })
+    .where(eq(reportRuns.id, input.run.id))
+  return { state: 'succeeded' }
+}
+
+/**
+ * Delivers one run by email: one message per recipient, each tracked in the ledger. Sends only
+ * what is due (pending, or a `sending` row whose lease expired after a crash), never a recipient
+ * already `sent`. Returns `retry` while some recipient is backing off, so the worker runs it
+ * again then without counting a new attempt.
+ */
+export async function deliverRun(deps: DeliveryDeps, input: DeliverRunInput): Promise<RunResult> {
+  const recipients = recipientsOf(input)
+  if (input.parameters.dry_run) return dryRun(deps, input, recipients)
+  const rows = await ensureDeliveries(deps.database, input.run.id, recipients)
+  if (rows.length === 0) return { state: 'succeeded' }
+  const due = rows.filter((r) => isDue(r, deps.clock.now()))
+  if (due.length > 0) {
+    const prepared = await prepare(deps, input)
+    await eachLimit(due, deps.settings.concurrency, async (row) => {
+      if (input.signal?.aborted) return
+      await sendOne(deps, input, prepared, row)
+    })
+  }
+  return outcomeOf(await deliveriesOf(deps.database, input.run.id), deps.clock.now())
+}
+
+/**
+ * An executor that delivers the outputs a run already has (none until a renderer stores some).
+ * The rendering executor calls `deliverRun` itself after storing its outputs.
+ */
+export function createDeliveryExecutor(deps: DeliveryDeps): RunExecutor {
+  return {
+    async execute({ run, report, parameters, signal, log }) {
+      const outputs = await loadRunOutputs(deps.database, run.id)
+      return deliverRun({ ...deps, log }, { run, report, parameters, outputs, signal })
+    },
+  }
+}
