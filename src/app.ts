@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
+import { DOWNLOAD_PREFIX } from './delivery/links.ts'
 import type { AppDeps, AppEnv } from './http/env.ts'
 import { envelope, errorResponse } from './http/errors.ts'
 import { authenticate, orgContext } from './http/middleware/auth.ts'
 import { requestLog } from './http/middleware/request-log.ts'
 import { dashboardRoutes } from './http/routes/dashboards.ts'
 import { docRoutes } from './http/routes/docs.ts'
+import { downloadRoutes } from './http/routes/downloads.ts'
 import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { orgRoutes } from './http/routes/orgs.ts'
@@ -27,6 +29,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/', healthRoutes)
   app.route('/', docRoutes)
+  // Signed links from emails: the signature is the credential, so no authenticate here.
+  app.route(DOWNLOAD_PREFIX, downloadRoutes)
 
   const api = new Hono<AppEnv>()
   api.use('*', authenticate)

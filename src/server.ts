@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { createApp } from './app.ts'
 import { bootstrapRoot } from './auth/bootstrap.ts'
 import { Authenticator } from './auth/principal.ts'
-import { allowAll } from './authz/vocabulary.ts'
+import { Authorizer, guardFactory } from './authz/authorizer.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { type Config, ensureSecret } from './config.ts'
 import type { Database } from './db/client.ts'
@@ -57,14 +57,19 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
 
   let server: ServerType | undefined
   let port: number | undefined
+  let authz: Authorizer | undefined
   if (config.roles.includes('api')) {
+    // Built once, after migrations; LISTEN/NOTIFY keeps it in step with other processes.
+    const policy = config.rbac ? await Authorizer.open(database, { log }) : undefined
+    authz = policy
     const app = createApp({
       database,
       config,
       clock,
       log,
       authenticator: new Authenticator(database, config.rootEmail),
-      guardFor: () => allowAll,
+      guardFor: guardFactory(policy, config.rbac),
+      onPolicyChanged: policy ? () => policy.changed() : undefined,
       waiter: new RunWaiter(database),
       onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
       ready: async () => {
@@ -96,6 +101,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
       await scheduler?.stop()
       await worker?.stop(Math.max(0, config.shutdownTimeoutMs - 1000))
+      await authz?.close()
       await close()
     },
   }

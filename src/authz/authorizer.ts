@@ -156,8 +156,7 @@ function decide(
  * guard: they are refused before one is built).
  */
 export function guardFactory(authz: Authorizer | undefined, rbac: boolean) {
-  return (principal: Principal, org: string, roles: string[]): Guard => {
-    if (!rbac || !authz) return allowAll
-    return authz.guardFor(principal, org, roles)
-  }
+  if (rbac && !authz) throw new Error('guardFactory: RBAC is on but there is no Authorizer')
+  return (principal: Principal, org: string, roles: string[]): Guard =>
+    rbac && authz ? authz.guardFor(principal, org, roles) : allowAll
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm'
-import type { Database } from '../db/client.ts'
+import type { Database, Executor } from '../db/client.ts'
 import { deliveries } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
 
@@ -140,8 +140,8 @@ export async function markFailed(
 }
 
 /** Failed rows back to `pending` with a fresh budget of attempts; returns their recipients. */
-export async function resetFailed(database: Database, runId: string): Promise<string[]> {
-  const rows = await database.db
+export async function resetFailed(tx: Executor, runId: string): Promise<string[]> {
+  const rows = await tx
     .update(deliveries)
     .set({ state: 'pending', attempts: 0, nextAttemptAt: null, leaseExpiresAt: null })
     .where(and(eq(deliveries.runId, runId), eq(deliveries.state, 'failed')))

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Ctx, Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
+import type { LinkSigner } from '../delivery/links.ts'
 import type { RunWaiter } from '../runs/waiter.ts'
 
 /** Everything the HTTP layer is built from; tests build their own. */
@@ -23,6 +24,8 @@ export interface AppDeps {
   onPolicyChanged?: () => Promise<void>
   /** Lets trigger requests wait for their run to finish. */
   waiter: RunWaiter
+  /** Checks signed download links (/dl/…); without it they answer 503. */
+  links?: LinkSigner
 }
 
 export interface AppEnv {

@@ -42,8 +42,7 @@ function zoneErrors(s: Schedule): FieldError[] {
   if (s.timezone.trim() !== '' && ianaZoneOf(s.timezone) === null) {
     errors.push({
       name: 'timezone',
-      description:
-        `Unknown timezone "${s.timezone}": ` + 'use an IANA name such as "Europe/Berlin" or "UTC"',
+      description: `Unknown timezone "${s.timezone}": use an IANA name such as "Europe/Berlin" or "UTC"`,
     })
   }
   if (!isValidOffset(s.timezoneOffset)) {

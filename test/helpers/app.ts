@@ -2,9 +2,11 @@ import { pino } from 'pino'
 import { createApp } from '../../src/app.ts'
 import { bootstrapRoot } from '../../src/auth/bootstrap.ts'
 import { Authenticator } from '../../src/auth/principal.ts'
-import { allowAll, type Guard } from '../../src/authz/vocabulary.ts'
+import { Authorizer, guardFactory } from '../../src/authz/authorizer.ts'
+import type { Guard } from '../../src/authz/vocabulary.ts'
 import { FakeClock } from '../../src/clock.ts'
 import type { Principal } from '../../src/context.ts'
+import { openPostgres } from '../../src/db/client.ts'
 import { RunWaiter } from '../../src/runs/waiter.ts'
 import { createUser, setMembership } from '../../src/users/users.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
@@ -27,6 +29,8 @@ export interface Res {
 export interface TestApp {
   tdb: TestDatabase
   clock: FakeClock
+  /** The Casbin enforcer behind the guards (absent with `rbac: false`). */
+  authz: Authorizer | undefined
   app: ReturnType<typeof createApp>
   root: string
   request(
@@ -41,21 +45,45 @@ export interface TestApp {
 
 let counter = 0
 
-export async function createTestApp(
-  opts: { now?: number; guardFor?: (p: Principal, org: string, roles: string[]) => Guard } = {},
-): Promise<TestApp> {
-  const tdb = await createTestDatabase()
+export interface TestAppOptions {
+  now?: number
+  /** Replaces the real guards (Casbin, or allow-all with `rbac: false`). */
+  guardFor?: (p: Principal, org: string, roles: string[]) => Guard
+  /** HERALD_RBAC: on (default) enforces the real policy; off lets any member do anything. */
+  rbac?: boolean
+  /**
+   * A second "process" on another app's PostgreSQL database: its own connection and enforcer.
+   * Needs DATABASE_URL.
+   */
+  sameDatabaseAs?: TestApp
+}
+
+/** A test database of its own, or a new connection to another app's (PostgreSQL only). */
+async function databaseFor(opts: TestAppOptions): Promise<TestDatabase> {
+  const url = opts.sameDatabaseAs?.tdb.url
+  if (!opts.sameDatabaseAs) return createTestDatabase()
+  if (!url) throw new Error('sameDatabaseAs needs PostgreSQL (set DATABASE_URL)')
+  const database = openPostgres(url)
+  return { database, url, close: () => database.close() }
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const tdb = await databaseFor(opts)
   const { database } = tdb
   const log = pino({ level: 'silent' })
   const clock = new FakeClock(opts.now ?? Date.parse('2026-11-23T10:00:00Z'))
   await bootstrapRoot(database, ROOT_EMAIL, ROOT_PASSWORD, log)
+  const rbac = opts.rbac ?? true
+  // The fingerprint poll is a fallback for lost notifications; tests rely on notifications.
+  const authz = rbac ? await Authorizer.open(database, { log, pollMs: 0 }) : undefined
   const app = createApp({
     database,
-    config: { rbac: true, publicUrl: 'http://herald.test' },
+    config: { rbac, publicUrl: 'http://herald.test' },
     clock,
     log,
     authenticator: new Authenticator(database, ROOT_EMAIL),
-    guardFor: opts.guardFor ?? (() => allowAll),
+    guardFor: opts.guardFor ?? guardFactory(authz, rbac),
+    onPolicyChanged: authz ? () => authz.changed() : undefined,
     waiter: new RunWaiter(database),
     ready: async () => {
       await database.ping()
@@ -86,6 +114,7 @@ export async function createTestApp(
   return {
     tdb,
     clock,
+    authz,
     app,
     root,
     request,
@@ -95,6 +124,9 @@ export async function createTestApp(
       await setMembership(database, org, id, roles)
       return basic(address, 'password-123')
     },
-    close: () => tdb.close(),
+    async close() {
+      await authz?.close()
+      await tdb.close()
+    },
   }
 }

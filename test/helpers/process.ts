@@ -28,7 +28,9 @@ export function spawnHerald(env: Record<string, string>): HeraldProcess {
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`Herald exited (${code}) before starting:\n${out}`)))
+    child.on('exit', (code) =>
+      reject(new Error(`Herald exited (${code}) before starting:\n${out}`)),
+    )
   })
   started.catch(() => {})
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/clock.ts'
 import { type Database, openPostgres } from '../../src/db/client.ts'
 import { migrateDatabase } from '../../src/db/migrate.ts'
-import { noopExecutor } from '../../src/runs/executor.ts'
 import { ensureOrg } from '../../src/orgs/orgs.ts'
+import { noopExecutor } from '../../src/runs/executor.ts'
 import { postgresUrl } from '../helpers/db.ts'
 import { spawnHerald } from '../helpers/process.ts'
 import { worker } from '../helpers/runs.ts'
@@ -69,7 +69,9 @@ suite('several processes on one PostgreSQL database', () => {
     try {
       await Promise.all([a.started, b.started])
       const applied = await count(db, sql`select count(*) as n from drizzle.__drizzle_migrations`)
-      const files = (await import('node:fs')).readdirSync('drizzle').filter((f) => f.endsWith('.sql'))
+      const files = (await import('node:fs'))
+        .readdirSync('drizzle')
+        .filter((f) => f.endsWith('.sql'))
       expect(applied).toBe(files.length)
       expect(await count(db, sql`select count(*) as n from users`)).toBe(1)
     } finally {
@@ -103,11 +105,17 @@ suite('several processes on one PostgreSQL database', () => {
       await new Promise((r) => setTimeout(r, 1500))
       expect(await count(db, sql`select count(*) as n from report_runs`)).toBe(2000)
       expect(
-        await count(db, sql`select count(distinct (report_id, scheduled_for)) as n from report_runs`),
+        await count(
+          db,
+          sql`select count(distinct (report_id, scheduled_for)) as n from report_runs`,
+        ),
       ).toBe(2000)
       expect(
-        await count(db, sql`select count(*) as n from reports r where not exists (
-          select 1 from report_runs x where x.report_id = r.id and x.scheduled_for = to_timestamp(r.start_us / 1e6))`),
+        await count(
+          db,
+          sql`select count(*) as n from reports r where not exists (
+          select 1 from report_runs x where x.report_id = r.id and x.scheduled_for = to_timestamp(r.start_us / 1e6))`,
+        ),
       ).toBe(0)
     } finally {
       for (const p of procs) p.kill()
@@ -148,7 +156,10 @@ suite('several processes on one PostgreSQL database', () => {
     await waitFor('the run to succeed', async () => {
       await rescuer.tick()
       await rescuer.idle()
-      return (await count(db, sql`select count(*) as n from report_runs where state = 'succeeded'`)) === 1
+      return (await count(
+        db,
+        sql`select count(*) as n from report_runs where state = 'succeeded'`,
+      )) === 1
         ? true
         : undefined
     })

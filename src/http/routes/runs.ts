@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { getRunOutput, retryFailedDeliveries } from '../../delivery/index.ts'
 import { previewSchedule, previewSchema } from '../../reports/preview.ts'
 import { findReportIdByName } from '../../reports/queries.ts'
 import { isFinal, type RunRow } from '../../runs/model.ts'
@@ -10,6 +11,7 @@ import { triggerReport, triggerSchema } from '../../runs/trigger.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { describe } from '../openapi.ts'
+import { outputIndex, sendFile } from '../send-file.ts'
 
 const BASE = '/api/v2/:org/reports'
 
@@ -51,6 +53,19 @@ describe({
   path: `${BASE}/:id/runs/:runId/cancel`,
   summary: 'Cancel a queued run',
   tag: 'runs',
+})
+describe({
+  method: 'post',
+  path: `${BASE}/:id/runs/:runId/retry`,
+  summary: 'Re-deliver a failed or partially failed run to its failed recipients only',
+  tag: 'runs',
+})
+describe({
+  method: 'get',
+  path: `${BASE}/:id/runs/:runId/outputs/:n`,
+  summary: 'Download one output (PDF, PNG, CSV) of a run',
+  tag: 'runs',
+  responses: { '200': 'The file' },
 })
 describe({
   method: 'put',
@@ -115,6 +130,23 @@ export const runRoutes = new Hono<AppEnv>()
   .post('/:id/runs/:runId/cancel', async (c) => {
     const { id, runId } = c.req.param()
     return c.json(presentRun(await cancelRun(c.get('ctx'), id, runId)))
+  })
+  .post('/:id/runs/:runId/retry', async (c) => {
+    const { id, runId } = c.req.param()
+    const { run, recipients } = await retryFailedDeliveries(c.get('ctx'), id, runId)
+    c.header('Location', runHref(c, run))
+    return c.json({
+      code: 200,
+      message: `Run queued again for ${recipients.length} failed recipient(s)`,
+      run_id: run.id,
+      state: run.state,
+      recipients,
+    })
+  })
+  .get('/:id/runs/:runId/outputs/:n', async (c) => {
+    const { id, runId } = c.req.param()
+    const n = outputIndex(c.req.param('n'))
+    return sendFile(c, await getRunOutput(c.get('ctx'), id, runId, n))
   })
 
 /** v1 trigger: by name, in the default folder. */

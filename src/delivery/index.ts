@@ -1,0 +1,32 @@
+/**
+ * Email delivery. The run executor renders a run's outputs, stores them in `run_outputs`, then
+ * calls `deliverRun(deps, { run, report, parameters, outputs })` and returns its result.
+ */
+export { OwnerAlerts } from './alerts.ts'
+export {
+  buildMessage,
+  messageIdFor,
+  planFiles,
+  sanitizeFileStem,
+} from './compose.ts'
+export {
+  classifySendError,
+  createDeliveryExecutor,
+  deliverRun,
+  loadRunOutputs,
+  outcomeOf,
+} from './deliver.ts'
+export { getRunOutput, getSignedRunOutput, type OutputFile } from './downloads.ts'
+export { deliveriesOf } from './ledger.ts'
+export { DOWNLOAD_PREFIX, LinkSigner } from './links.ts'
+export { createMailer, type Mailer, type OutgoingMessage } from './mailer.ts'
+export { retryFailedDeliveries } from './retry.ts'
+export { parseSmtpUrl, type SmtpSettings } from './smtp-url.ts'
+export {
+  DEFAULT_BACKOFF_MS,
+  type DeliverRunInput,
+  type DeliveryDeps,
+  type DeliveryOutput,
+  type DeliverySettings,
+  deliverySettings,
+} from './types.ts'
