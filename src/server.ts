@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs'
+import path from 'node:path'
 import { type ServerType, serve } from '@hono/node-server'
 import type { Logger } from 'pino'
 import { createApp } from './app.ts'
@@ -10,8 +11,16 @@ import { type Config, ensureSecret } from './config.ts'
 import type { Database } from './db/client.ts'
 import { migrationsApplied, migrationsFolder } from './db/migrate.ts'
 import { openAndMigrate } from './db/open.ts'
+import {
+  createDeliveryExecutor,
+  createMailer,
+  type DeliveryDeps,
+  deliverySettings,
+  LinkSigner,
+  OwnerAlerts,
+} from './delivery/index.ts'
 import { createLogger } from './log.ts'
-import { executorFor, type RunExecutor, recordOnlyExecutor } from './runs/executor.ts'
+import { executorFor, type RunExecutor } from './runs/executor.ts'
 import { REPORTS_CHANNEL } from './runs/model.ts'
 import { RunWaiter } from './runs/waiter.ts'
 import { Worker } from './runs/worker.ts'
@@ -34,10 +43,25 @@ export interface StartOptions {
 export async function startHerald(config: Config, opts: StartOptions = {}): Promise<Herald> {
   const log = opts.log ?? createLogger(config.logLevel)
   const clock = opts.clock ?? systemClock
-  ensureSecret(config)
+  const secret = ensureSecret(config)
   const { database, close } = await openAndMigrate(config)
   await bootstrapRoot(database, config.rootEmail, config.rootPassword, log)
   const expectedMigrations = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length
+
+  // Built once per process: one SMTP pool (or the outbox) for every run this process delivers.
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    outboxDir: path.join(config.dataDir, 'outbox'),
+  })
+  const links = new LinkSigner(secret)
+  const delivery: DeliveryDeps = {
+    database,
+    clock,
+    log: log.child({ role: 'delivery' }),
+    mailer,
+    links,
+    settings: deliverySettings(config),
+  }
 
   const scheduler = config.roles.includes('scheduler')
     ? new Scheduler({ database, clock, log })
@@ -47,13 +71,26 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
         database,
         clock,
         log,
-        executor: opts.executor ?? executorFor(config.executor, recordOnlyExecutor),
+        executor: opts.executor ?? executorFor(config.executor, createDeliveryExecutor(delivery)),
         concurrency: config.workerConcurrency,
         leaseMs: config.leaseMs,
       })
     : undefined
+  const alerts = worker ? new OwnerAlerts(delivery) : undefined
+  // An unreachable server is a warning, not a failed start: deliveries wait and retry.
+  const verified = worker
+    ? mailer.verify().then(
+        () => log.info({ mail: mailer.kind, target: mailer.target }, 'mail transport ready'),
+        (err) =>
+          log.warn(
+            { err, target: mailer.target },
+            'SMTP server unreachable at start; deliveries will retry until it answers',
+          ),
+      )
+    : undefined
   await scheduler?.start()
   await worker?.start()
+  await alerts?.start()
 
   let server: ServerType | undefined
   let port: number | undefined
@@ -71,6 +108,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       guardFor: guardFactory(policy, config.rbac),
       onPolicyChanged: policy ? () => policy.changed() : undefined,
       waiter: new RunWaiter(database),
+      links,
       onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
       ready: async () => {
         await database.ping()
@@ -101,6 +139,9 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
       await scheduler?.stop()
       await worker?.stop(Math.max(0, config.shutdownTimeoutMs - 1000))
+      await alerts?.stop()
+      await verified
+      await mailer.close()
       await authz?.close()
       await close()
     },
