@@ -291,13 +291,23 @@ export async function deliverRun(deps: DeliveryDeps, input: DeliverRunInput): Pr
 }
 
 /**
- * An executor that delivers the outputs a run already has (none until a renderer stores some).
- * The rendering executor calls `deliverRun` itself after storing its outputs.
+ * An executor that delivers the outputs a run already has. The rendering executor calls
+ * `deliverRun` itself after storing its outputs; this one serves until it is wired in, and for
+ * re-deliveries. A report with dashboards but nothing rendered fails rather than mailing its
+ * recipients an empty message dressed up as the report.
  */
 export function createDeliveryExecutor(deps: DeliveryDeps): RunExecutor {
   return {
     async execute({ run, report, parameters, signal, log }) {
       const outputs = await loadRunOutputs(deps.database, run.id)
+      const dashboards = report.dashboards as unknown[]
+      const sends = recipientsOf({ report, parameters }).length > 0
+      if (sends && outputs.length === 0 && dashboards.length > 0) {
+        return {
+          state: 'failed',
+          error: 'Nothing to deliver: no output was rendered for this run',
+        }
+      }
       return deliverRun({ ...deps, log }, { run, report, parameters, outputs, signal })
     },
   }

@@ -24,7 +24,8 @@ describe('herald CLI', () => {
       headers: { authorization: ROOT, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    return { status: res.status, body: await res.json() }
+    const json = (await res.json()) as { id: string; token: string; folderId: string }
+    return { status: res.status, body: json }
   }
 
   async function cli(...args: string[]) {
