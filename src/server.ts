@@ -20,6 +20,7 @@ import {
   OwnerAlerts,
 } from './delivery/index.ts'
 import { createLogger } from './log.ts'
+import { Metrics } from './metrics.ts'
 import { executorFor, type RunExecutor } from './runs/executor.ts'
 import { REPORTS_CHANNEL } from './runs/model.ts'
 import { RunWaiter } from './runs/waiter.ts'
@@ -63,11 +64,13 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     settings: deliverySettings(config),
   }
 
+  const metrics = new Metrics(database)
   const scheduler = config.roles.includes('scheduler')
-    ? new Scheduler({ database, clock, log })
+    ? new Scheduler({ database, clock, log, metrics })
     : undefined
   const worker = config.roles.includes('worker')
     ? new Worker({
+        metrics,
         database,
         clock,
         log,
@@ -108,6 +111,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       guardFor: guardFactory(policy, config.rbac),
       onPolicyChanged: policy ? () => policy.changed() : undefined,
       waiter: new RunWaiter(database),
+      metrics,
       links,
       onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
       ready: async () => {

@@ -62,7 +62,9 @@ export function addRulesToModel(model: Model, rules: Iterable<Rule>): void {
   for (const [ptype, ...values] of rules) {
     const assertion = model.model.get(ptype.slice(0, 1))?.get(ptype)
     if (!assertion) continue
-    const rule = values.slice(0, assertion.tokens.length)
+    // Role definitions (`g = _, _, _`) have no tokens; their arity is the count of `_`.
+    const arity = assertion.tokens.length || assertion.value.split(',').length
+    const rule = values.slice(0, arity)
     const key = `${ptype}\u0000${rule.join('\u0000')}`
     if (seen.has(key)) continue
     seen.add(key)

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts'
 import type { Ctx, Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
 import type { LinkSigner } from '../delivery/links.ts'
+import type { Metrics } from '../metrics.ts'
 import type { RunWaiter } from '../runs/waiter.ts'
 
 /** Everything the HTTP layer is built from; tests build their own. */
@@ -24,6 +25,7 @@ export interface AppDeps {
   onPolicyChanged?: () => Promise<void>
   /** Lets trigger requests wait for their run to finish. */
   waiter: RunWaiter
+  metrics?: Metrics
   /** Checks signed download links (/dl/…); without it they answer 503. */
   links?: LinkSigner
 }

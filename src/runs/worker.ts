@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
 import { reportRuns, reports } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
+import type { Metrics } from '../metrics.ts'
 import type { ReportRow } from '../reports/queries.ts'
 import type { RunExecutor, RunResult } from './executor.ts'
 import { RUN_DONE_CHANNEL, RUNS_CHANNEL, type RunRow } from './model.ts'
@@ -23,6 +24,7 @@ export interface WorkerOptions {
   /** Longest sleep between checks, a safety net under LISTEN/NOTIFY. */
   maxIdleMs?: number
   id?: string
+  metrics?: Metrics
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [30_000, 120_000, 480_000]
@@ -42,6 +44,7 @@ export class Worker {
   private readonly leaseMs: number
   private readonly retryDelaysMs: number[]
   private readonly maxIdleMs: number
+  private readonly metrics: Metrics | undefined
   private readonly inflight = new Map<string, Promise<void>>()
   private readonly controllers = new Map<string, AbortController>()
   private timer: NodeJS.Timeout | undefined
@@ -59,6 +62,7 @@ export class Worker {
     this.leaseMs = o.leaseMs ?? 60_000
     this.retryDelaysMs = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
     this.maxIdleMs = o.maxIdleMs ?? 30_000
+    this.metrics = o.metrics
     this.id = o.id ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`
   }
 
@@ -111,6 +115,12 @@ export class Worker {
     const free = this.concurrency - this.inflight.size
     if (free <= 0) return 0
     const claimed = await this.claim(free)
+    const now = this.clock.now()
+    for (const run of claimed) {
+      // A first scheduled attempt is due at its slot; anything else when it was (re)queued.
+      const due = run.attempt === 1 && run.scheduledFor ? run.scheduledFor : run.runAfter
+      this.metrics?.runStartLag.observe((now - due.getTime()) / 1000)
+    }
     for (const run of claimed) {
       const p = this.execute(run).finally(() => {
         this.inflight.delete(run.id)
@@ -197,6 +207,7 @@ export class Worker {
       .where(inArray(reportRuns.id, expired))
       .returning({ id: reportRuns.id, state: reportRuns.state })
     if (rows.length) {
+      this.metrics?.leaseExpiries.inc(rows.length)
       this.log.warn({ runs: rows.map((r) => r.id) }, 'requeued runs whose lease expired')
       for (const r of rows)
         if (r.state === 'failed') await this.database.notify(RUN_DONE_CHANNEL, r.id)

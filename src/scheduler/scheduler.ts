@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
 import { reports } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
+import type { Metrics } from '../metrics.ts'
 import { scheduleOf } from '../reports/schedule-of.ts'
 import { REPORTS_CHANNEL, RUNS_CHANNEL } from '../runs/model.ts'
 import { catchUp, nextAfterRun } from '../schedule/index.ts'
@@ -16,6 +17,7 @@ export interface SchedulerOptions {
   batchSize?: number
   /** Longest sleep between checks, a safety net under LISTEN/NOTIFY. */
   maxIdleMs?: number
+  metrics?: Metrics
 }
 
 interface Planned {
@@ -37,6 +39,7 @@ export class Scheduler {
   private readonly log: Logger
   private readonly batchSize: number
   private readonly maxIdleMs: number
+  private readonly metrics: Metrics | undefined
   private timer: NodeJS.Timeout | undefined
   private ticking: Promise<void> | undefined
   private again = false
@@ -49,6 +52,7 @@ export class Scheduler {
     this.log = o.log.child({ role: 'scheduler' })
     this.batchSize = o.batchSize ?? 500
     this.maxIdleMs = o.maxIdleMs ?? 60_000
+    this.metrics = o.metrics
   }
 
   async start(): Promise<void> {
@@ -143,6 +147,9 @@ export class Scheduler {
     })
     if (planned.length > 0) {
       this.log.debug({ n: planned.length }, 'queued scheduled runs')
+      for (const p of planned) {
+        this.metrics?.schedulerLag.observe((nowMs - Date.parse(p.scheduledFor)) / 1000)
+      }
       await this.database.notify(RUNS_CHANNEL, '')
     }
     return planned.length

@@ -7,12 +7,17 @@ import type { Guard } from '../../src/authz/vocabulary.ts'
 import { FakeClock } from '../../src/clock.ts'
 import type { Principal } from '../../src/context.ts'
 import { openPostgres } from '../../src/db/client.ts'
+import { LinkSigner } from '../../src/delivery/links.ts'
+import { Metrics } from '../../src/metrics.ts'
 import { RunWaiter } from '../../src/runs/waiter.ts'
 import { createUser, setMembership } from '../../src/users/users.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
 
 export const ROOT_EMAIL = 'root@herald.test'
 export const ROOT_PASSWORD = 'root-password-123'
+/** Signs download links in tests; the app checks them with the same secret. */
+export const TEST_SECRET = 'herald-test-secret-0123456789abcdef'
+export const PUBLIC_URL = 'http://herald.test'
 
 export function basic(email: string, password: string): string {
   return `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`
@@ -32,6 +37,8 @@ export interface TestApp {
   /** The Casbin enforcer behind the guards (absent with `rbac: false`). */
   authz: Authorizer | undefined
   app: ReturnType<typeof createApp>
+  /** The signer the app checks /dl links with. */
+  links: LinkSigner
   root: string
   request(
     method: string,
@@ -76,15 +83,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const rbac = opts.rbac ?? true
   // The fingerprint poll is a fallback for lost notifications; tests rely on notifications.
   const authz = rbac ? await Authorizer.open(database, { log, pollMs: 0 }) : undefined
+  const links = new LinkSigner(TEST_SECRET)
   const app = createApp({
     database,
-    config: { rbac, publicUrl: 'http://herald.test' },
+    config: { rbac, publicUrl: PUBLIC_URL },
     clock,
     log,
     authenticator: new Authenticator(database, ROOT_EMAIL),
     guardFor: opts.guardFor ?? guardFactory(authz, rbac),
     onPolicyChanged: authz ? () => authz.changed() : undefined,
     waiter: new RunWaiter(database),
+    metrics: new Metrics(database),
+    links,
     ready: async () => {
       await database.ping()
       return true
@@ -116,6 +126,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     clock,
     authz,
     app,
+    links,
     root,
     request,
     async member(org, roles = ['editor'], email) {

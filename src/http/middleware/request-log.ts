@@ -14,13 +14,19 @@ export function requestLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const started = performance.now()
     await next()
     c.header('X-Request-Id', requestId)
+    const ms = performance.now() - started
+    const route = routePath(c)
+    deps.metrics?.httpDuration.observe(
+      { method: c.req.method, route, status: String(c.res.status) },
+      ms / 1000,
+    )
     deps.log.info({
       requestId,
       method: c.req.method,
-      route: routePath(c),
+      route,
       path: c.req.path,
       status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      durationMs: Math.round(ms * 100) / 100,
     })
   }
 }

@@ -13,6 +13,14 @@ describe({
   responses: { '200': 'Ready', '503': 'Not ready' },
 })
 
+describe({
+  method: 'get',
+  path: '/metrics',
+  summary: 'Prometheus metrics',
+  tag: 'health',
+  public: true,
+})
+
 export const healthRoutes = new Hono<AppEnv>()
   .get('/healthz', (c) => c.json({ status: 'ok' }))
   .get('/readyz', async (c) => {
@@ -22,4 +30,10 @@ export const healthRoutes = new Hono<AppEnv>()
       .catch(() => false)
     if (!ready) return envelope(c, 'unavailable', 'Database unreachable or migrations pending')
     return c.json({ status: 'ready' })
+  })
+  .get('/metrics', async (c) => {
+    const metrics = c.get('deps').metrics
+    if (!metrics) return envelope(c, 'not_found', 'Metrics are not enabled in this process')
+    c.header('Content-Type', metrics.registry.contentType)
+    return c.body(await metrics.registry.metrics())
   })
