@@ -116,6 +116,8 @@ const envSchema = z.object({
   HERALD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HERALD_MAX_ATTACHMENT_MB: int(10, 1, 1024),
   HERALD_RETENTION_DAYS: int(30, 1, 3650),
+  HERALD_QUERY_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  HERALD_QUERY_MAX_ROWS: int(50_000, 1, 10_000_000),
   HERALD_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_LOG_PRETTY: bool(false),
@@ -141,6 +143,10 @@ export interface Config {
   secret: string
   maxAttachmentBytes: number
   retentionDays: number
+  /** Longest a panel query may run; it fails the run, never the process. */
+  queryTimeoutMs: number
+  /** Most rows a panel query may return. */
+  queryMaxRows: number
   shutdownTimeoutMs: number
   logLevel: string
   seedSample: boolean
@@ -184,6 +190,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secret: e.HERALD_SECRET ?? '',
     maxAttachmentBytes: e.HERALD_MAX_ATTACHMENT_MB * 1024 * 1024,
     retentionDays: e.HERALD_RETENTION_DAYS,
+    queryTimeoutMs: e.HERALD_QUERY_TIMEOUT_MS,
+    queryMaxRows: e.HERALD_QUERY_MAX_ROWS,
     shutdownTimeoutMs: e.HERALD_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     seedSample: e.HERALD_SEED_SAMPLE,

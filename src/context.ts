@@ -2,6 +2,8 @@ import type { Guard } from './authz/vocabulary.ts'
 import type { Clock } from './clock.ts'
 import type { Database, Executor } from './db/client.ts'
 
+export type { Database }
+
 /** Who is acting. Tokens act with their own roles; the root user is admin of every org. */
 export interface Principal {
   kind: 'user' | 'token'

@@ -100,6 +100,7 @@ export class OwnerAlerts {
       'You receive this because you own this report. Herald sends at most one such email ' +
       'per report per day.'
     const messageId = `<alert.${report.id}.${day}@herald>`
+    const what = `The scheduled run of “${subjectOf(report)}” (${report.name}) failed.`
     try {
       const raw = await buildMessage({
         from: settings.from,
@@ -108,9 +109,9 @@ export class OwnerAlerts {
         subject,
         messageId,
         date: new Date(clock.now()),
-        text: `The scheduled run of “${subjectOf(report)}” (${report.name}) failed.\n\n${error}\n\nRun: ${link}\n\n--\n${why}\n`,
+        text: `${what}\n\n${error}\n\nRun: ${link}\n\n--\n${why}\n`,
         html:
-          `<p>The scheduled run of “${escapeHtml(subjectOf(report))}” (${escapeHtml(report.name)}) failed.</p>` +
+          `<p>${escapeHtml(what)}</p>` +
           `<pre style="white-space:pre-wrap">${escapeHtml(error)}</pre>` +
           `<p><a href="${escapeHtml(link)}">View the run</a></p>` +
           `<p style="font-size:12px;color:#777">${escapeHtml(why)}</p>`,

@@ -140,7 +140,12 @@ const MESSAGE_HTML: Parameters<typeof sanitizeHtml>[1] = {
     ...['ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
   ],
   // No style, no img, no src: nothing in the message may load remote content; links only.
-  allowedAttributes: { a: ['href', 'title'], td: ['colspan', 'rowspan'], th: ['colspan'] },
+  allowedAttributes: {
+    // target and rel are always set by transformTags below, whatever the message said.
+    a: ['href', 'title', 'target', 'rel'],
+    td: ['colspan', 'rowspan'],
+    th: ['colspan'],
+  },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
@@ -152,7 +157,14 @@ const MESSAGE_HTML: Parameters<typeof sanitizeHtml>[1] = {
   },
 }
 
-const looksLikeHtml = (s: string) => /<\/?[a-z][\s\S]*>/i.test(s)
+// Only real tags make a message HTML: "Revenue <all regions>" stays text and is escaped.
+const TAG_NAMES = [
+  ...['a', 'b', 'i', 'u', 's', 'p', 'br', 'hr', 'div', 'span', 'em', 'strong', 'small', 'sub'],
+  ...['sup', 'h[1-6]', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'code'],
+  ...['blockquote', 'pre', 'img', 'script', 'style', 'iframe', 'font', 'center', 'html', 'body'],
+]
+const HTML_TAG = new RegExp(`<(!--|/?(${TAG_NAMES.join('|')})\\b[^>]*>)`, 'i')
+const looksLikeHtml = (s: string) => HTML_TAG.test(s)
 
 export function escapeHtml(s: string): string {
   return s.replace(

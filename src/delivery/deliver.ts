@@ -212,10 +212,11 @@ export function outcomeOf(rows: DeliveryRow[], nowMs: number): RunResult {
       ),
     )
     const reason = waiting.find((r) => r.lastError)?.lastError
+    const error = `${waiting.length} of ${rows.length} recipient(s) waiting to retry`
     return {
       state: 'retry',
       retryAt: Math.max(at, nowMs),
-      error: `${waiting.length} of ${rows.length} recipient(s) waiting to retry${reason ? `: ${reason}` : ''}`,
+      error: reason ? `${error}: ${reason}` : error,
     }
   }
   const failed = rows.filter((r) => r.state === 'failed')

@@ -71,7 +71,9 @@ function smtpMailer(url: string, o: MailerOptions): Mailer {
   })
   return {
     kind: 'smtp',
-    target: `${s.secure ? 'smtps' : 'smtp'}://${s.host}:${s.port}${s.requireTLS ? ' (STARTTLS required)' : ''}`,
+    target:
+      `${s.secure ? 'smtps' : 'smtp'}://${s.host}:${s.port}` +
+      (s.requireTLS ? ' (STARTTLS required)' : ''),
     async send(m) {
       const info = await transport.sendMail({
         envelope: { from: m.from, to: [m.to] },

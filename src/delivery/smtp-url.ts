@@ -7,7 +7,8 @@ import addressparser from 'nodemailer/lib/addressparser'
  *   server offers it, plain text otherwise.
  * - `smtp://…?requireTLS=true` — STARTTLS is required: the message is never sent in clear, a
  *   server without STARTTLS is an error (the usual submission setup, port 587).
- * - `smtps://[user[:password]@]host[:port]` — implicit TLS from the first byte, port 465 by default.
+ * - `smtps://[user[:password]@]host[:port]` — implicit TLS from the first byte, port 465 by
+ *   default.
  *
  * Other query parameters: `maxConnections` (pooled connections, 1-50, default 5) and
  * `rejectUnauthorized=false` (accept a self-signed certificate on an internal relay).

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DomainError, type ErrorCode, type FieldError } from '../errors.ts'
+import { isDataException } from '../lib/sqlstate.ts'
 
 /** The single place domain errors become HTTP statuses. */
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -39,6 +40,13 @@ export function envelope(
 
 export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof DomainError) return envelope(c, err.code, err.message, err.fields)
+  if (isDataException(err)) {
+    return envelope(
+      c,
+      'bad_request',
+      'The request contains a value that cannot be stored (for example a NUL character)',
+    )
+  }
   // Never leak internals: the log has the stack, the client gets the request id to quote.
   c.get('log')?.error({ err, requestId: c.get('requestId') }, 'unhandled error')
   return envelope(c, 'internal', 'Internal server error', undefined)

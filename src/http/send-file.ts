@@ -14,10 +14,11 @@ export function outputIndex(raw: string | undefined): number {
 /** A stored file as a download: its own type, never sniffed, never cached by shared caches. */
 export function sendFile(c: Context, file: OutputFile): Response {
   const ascii = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')
+  const utf8 = encodeURIComponent(file.filename)
   return c.body(new Uint8Array(file.bytes), 200, {
     'content-type': file.mediaType,
     'content-length': String(file.bytes.length),
-    'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+    'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`,
     'x-content-type-options': 'nosniff',
     'cache-control': 'private, no-store',
   })

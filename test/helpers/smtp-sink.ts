@@ -26,6 +26,10 @@ export class SmtpSink {
     return this.portNumber
   }
 
+  get listening(): boolean {
+    return this.server !== undefined
+  }
+
   get url(): string {
     return `smtp://127.0.0.1:${this.portNumber}`
   }

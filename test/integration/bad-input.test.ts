@@ -137,6 +137,15 @@ describe('bad input always gets a 4xx envelope', () => {
     envelope(await t.request('GET', `/api/v2/${org}/reports`, { auth: outsider }), 403, 'forbidden')
   })
 
+  it('NUL characters in paths, queries and bodies are 400, not 500', async () => {
+    envelope(await t.request('GET', `/api/v2/${org}/reports/%00`), 400, 'bad_request')
+    envelope(await t.request('GET', `/api/v2/${org}/dashboards?folder=%00`), 400, 'bad_request')
+    const res = await t.request('POST', `/api/v2/${org}/folders/reports`, {
+      body: { name: 'a\u0000b', description: '' },
+    })
+    envelope(res, 400, 'bad_request')
+  })
+
   it('unknown routes are 404 envelopes', async () => {
     envelope(await t.request('GET', '/nope', { auth: null }), 404, 'not_found')
     envelope(await t.request('GET', `/api/v2/${org}/nope`), 404, 'not_found')

@@ -1,4 +1,5 @@
 export * from './content.ts'
+export * from './datasources.ts'
 export * from './orgs.ts'
 export * from './runs.ts'
 export * from './system.ts'

@@ -16,3 +16,11 @@ export function isForeignKeyViolation(err: unknown, constraint?: string): boolea
   const s = sqlState(err)
   return s.code === '23503' && (!constraint || s.constraint === constraint)
 }
+
+/**
+ * SQLSTATE class 22 (data exception): a value PostgreSQL cannot store or compare, such as a NUL
+ * character in text or an out-of-range number. Always the caller's input, never our bug.
+ */
+export function isDataException(err: unknown): boolean {
+  return sqlState(err).code?.startsWith('22') ?? false
+}

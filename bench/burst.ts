@@ -1,0 +1,251 @@
+/**
+ * burst: N reports all due at one instant, no-op executor, against graphile-worker on the same
+ * burst in the same run (DESIGN §11: Herald p99 lateness ≤ 1 s and ≤ ½ of graphile-worker's).
+ *
+ * Herald: one process (`src/main.ts`) with HERALD_ROLES=scheduler,worker, HERALD_EXECUTOR=noop,
+ * on a fresh PostgreSQL database. The reports are inserted in bulk once it has started, all with
+ * next_run_at = the same instant a few seconds ahead, and the scheduler is told by NOTIFY (as the
+ * API does). Lateness = started_at − scheduled_for of each run, read from report_runs once the
+ * burst has drained.
+ *
+ * graphile-worker 0.16 (library `run()`, default options but `concurrency`): N jobs of a no-op
+ * task added in one `add_jobs` call with run_at = one instant a few seconds ahead, on a fresh
+ * database of the same server. Lateness = when the task function is entered − run_at.
+ *
+ *   npm run bench -- burst [--n 10000] [--concurrency 64] [--lead-ms 5000] [--log-level info]
+ *                          [--peer-poll-ms 2000] [--no-peer] [--cpu-prof]
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { Logger, run } from 'graphile-worker'
+import postgres from 'postgres'
+import {
+  flags,
+  note,
+  percentile,
+  procStats,
+  result,
+  round1,
+  scratchDatabase,
+  seedOrg,
+  seedReports,
+  sleep,
+  spawnHerald,
+  tempDir,
+  until,
+  verdict,
+} from './lib.ts'
+
+const f = flags()
+const N = f.num('n', 10_000)
+const CONCURRENCY = f.num('concurrency', 64)
+const LEAD_MS = f.num('lead-ms', 5_000)
+const LOG_LEVEL = f.str('log-level', 'info')
+// graphile-worker's own default; it finds future jobs by polling at this interval.
+const PEER_POLL_MS = f.num('peer-poll-ms', 2_000)
+const DRAIN_TIMEOUT_MS = f.num('timeout-ms', 90_000)
+const BUDGET_P99_MS = 1_000
+
+interface Lateness {
+  p50: number
+  p99: number
+  max: number
+  drainPerS: number
+}
+
+function summarise(sortedMs: number[], lastStartMs: number): Lateness {
+  return {
+    p50: round1(percentile(sortedMs, 50)),
+    p99: round1(percentile(sortedMs, 99)),
+    max: round1(sortedMs[sortedMs.length - 1] ?? Number.NaN),
+    drainPerS: Math.round(sortedMs.length / Math.max(0.001, lastStartMs / 1000)),
+  }
+}
+
+async function herald() {
+  const db = await scratchDatabase('burst')
+  const prof = f.has('cpu-prof') ? tempDir('herald-burst-prof-') : undefined
+  const proc = spawnHerald(
+    {
+      DATABASE_URL: db.url,
+      HERALD_ROLES: 'scheduler,worker',
+      HERALD_EXECUTOR: 'noop',
+      HERALD_WORKER_CONCURRENCY: String(CONCURRENCY),
+      LOG_LEVEL,
+    },
+    { nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof.dir}`] : [] },
+  )
+  const sql = postgres(db.url, { max: 2, onnotice: () => {} })
+  try {
+    await proc.started
+    const idle = procStats(proc.pid)
+    await seedOrg(sql, 'bench')
+    const slot = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000
+    const t0 = Date.now()
+    await seedReports(sql, { org: 'bench', count: N, dueAt: () => slot })
+    await sql`select pg_notify('herald_reports', '')`
+    const seededMs = Date.now() - t0
+    if (Date.now() >= slot) throw new Error(`seeding took ${seededMs} ms: raise --lead-ms`)
+    note(`herald: ${N} reports seeded in ${seededMs} ms, due in ${slot - Date.now()} ms`)
+
+    let peakRss = 0
+    const drained = await until(
+      async () => {
+        peakRss = Math.max(peakRss, procStats(proc.pid).rssMb)
+        const [row] = await sql<{ n: number }[]>`
+          select count(*)::int as n from report_runs where state = 'succeeded'`
+        return row?.n === N
+      },
+      slot - Date.now() + DRAIN_TIMEOUT_MS,
+      200,
+    )
+    if (!drained) throw new Error(`Herald did not drain ${N} runs in time:\n${proc.tail()}`)
+    const rows = await sql<{ ms: number }[]>`
+      select extract(epoch from (started_at - scheduled_for)) * 1000 as ms
+      from report_runs order by 1`
+    const [span] = await sql<{ started: number; finished: number }[]>`
+      select extract(epoch from max(started_at) - ${new Date(slot)}::timestamptz) * 1000 as started,
+             extract(epoch from max(finished_at) - ${new Date(slot)}::timestamptz) * 1000 as finished
+      from report_runs`
+    const lat = summarise(
+      rows.map((r) => Number(r.ms)),
+      Number(span?.started),
+    )
+    const stats = procStats(proc.pid)
+    return {
+      ...lat,
+      finishedMs: round1(Number(span?.finished)),
+      idleRssMb: idle.rssMb,
+      peakRssMb: Math.max(stats.hwmMb, peakRss),
+      prof,
+    }
+  } finally {
+    await sql.end({ timeout: 5 })
+    await proc.stop()
+    await db.drop()
+  }
+}
+
+async function graphile() {
+  const db = await scratchDatabase('burst_gw')
+  const quiet = new Logger(() => () => {})
+  const lateness: number[] = []
+  let lastStart = 0
+  let slot = 0
+  const runner = await run({
+    connectionString: db.url,
+    concurrency: CONCURRENCY,
+    pollInterval: PEER_POLL_MS,
+    noHandleSignals: true,
+    logger: quiet,
+    taskList: {
+      noop: async (_payload, helpers) => {
+        const now = Date.now()
+        lateness.push(now - helpers.job.run_at.getTime())
+        lastStart = now
+      },
+    },
+  })
+  const sql = postgres(db.url, { max: 1, onnotice: () => {} })
+  try {
+    slot = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000
+    const t0 = Date.now()
+    await sql`
+      select count(*) from graphile_worker.add_jobs(array(
+        select row('noop', json_build_object('i', g), null, ${new Date(slot)}::timestamptz,
+                   null, null, null, null)::graphile_worker.job_spec
+        from generate_series(1, ${N}::int) g))`
+    const seededMs = Date.now() - t0
+    if (Date.now() >= slot) throw new Error(`adding jobs took ${seededMs} ms: raise --lead-ms`)
+    note(`graphile-worker: ${N} jobs added in ${seededMs} ms, due in ${slot - Date.now()} ms`)
+    const drained = await until(
+      async () => lateness.length >= N,
+      slot - Date.now() + DRAIN_TIMEOUT_MS,
+      100,
+    )
+    if (!drained) throw new Error(`graphile-worker ran ${lateness.length}/${N} jobs in time`)
+    await sleep(200)
+    return summarise(
+      lateness.sort((a, b) => a - b),
+      lastStart - slot,
+    )
+  } finally {
+    await runner.stop()
+    await sql.end({ timeout: 5 })
+    await db.drop()
+  }
+}
+
+/** The functions with the most self time in the V8 profile(s) written to `dir`. */
+function topSelfTime(dir: string, top = 20): string[] {
+  interface Node {
+    id: number
+    callFrame: { functionName: string; url: string; lineNumber: number }
+  }
+  const self = new Map<string, number>()
+  let total = 0
+  for (const file of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      nodes: Node[]
+      samples: number[]
+      timeDeltas: number[]
+    }
+    const byId = new Map(p.nodes.map((n) => [n.id, n]))
+    p.samples.forEach((id, i) => {
+      const cf = byId.get(id)?.callFrame
+      if (!cf) return
+      const where = cf.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/main\//, '')
+      const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
+      const dt = p.timeDeltas[i] ?? 0
+      self.set(key, (self.get(key) ?? 0) + dt)
+      total += dt
+    })
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
+}
+
+async function main() {
+  const h = await herald()
+  const peer = f.has('no-peer') ? undefined : await graphile()
+  const ratio = peer ? Math.round((h.p99 / peer.p99) * 100) / 100 : null
+  result({
+    bench: 'burst',
+    n: N,
+    concurrency: CONCURRENCY,
+    log_level: LOG_LEVEL,
+    p50_ms: h.p50,
+    p99_ms: h.p99,
+    max_ms: h.max,
+    drain_per_s: h.drainPerS,
+    all_finished_ms: h.finishedMs,
+    idle_rss_mb: h.idleRssMb,
+    peak_rss_mb: h.peakRssMb,
+    peer: 'graphile-worker@0.16.6',
+    peer_poll_ms: PEER_POLL_MS,
+    peer_p50_ms: peer?.p50 ?? null,
+    peer_p99_ms: peer?.p99 ?? null,
+    peer_max_ms: peer?.max ?? null,
+    peer_drain_per_s: peer?.drainPerS ?? null,
+    ratio_p99: ratio,
+  })
+  const within = h.p99 <= BUDGET_P99_MS
+  const half = ratio !== null && ratio <= 0.5
+  verdict(
+    within && (half || !peer) && h.peakRssMb < 600,
+    `burst: Herald p99 ${h.p99} ms (≤ ${BUDGET_P99_MS} ms ${within ? 'ok' : 'missed'}); ` +
+      (peer
+        ? `graphile-worker p99 ${peer.p99} ms, ratio ${ratio} (≤ 0.5 ${half ? 'ok' : 'missed'}); `
+        : 'peer skipped; ') +
+      `peak RSS ${h.peakRssMb} MB (< 600) (DESIGN §11)`,
+  )
+  if (h.prof) {
+    process.stderr.write('Herald CPU profile, top self time:\n')
+    for (const line of topSelfTime(h.prof.dir)) process.stderr.write(`  ${line}\n`)
+    h.prof.remove()
+  }
+}
+
+await main()

@@ -1,0 +1,92 @@
+import { and, eq } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Database } from '../db/client.ts'
+import { datasources } from '../db/schema/index.ts'
+import type { Connection, QueryLimits } from './connection.ts'
+import { PostgresConnection } from './postgres.ts'
+import { DatasourceConfigError } from './query.ts'
+import type { SampleDatabase } from './sample.ts'
+import { SecretBox } from './secret-box.ts'
+
+/** The name under which every org has the built-in sample datasource. */
+export const SAMPLE_NAME = 'sample'
+
+export type DatasourceRow = typeof datasources.$inferSelect
+
+export interface DatasourcesOptions {
+  database: Database
+  /** The server secret (ensureSecret): datasource URLs are sealed with a key derived from it. */
+  secret: string
+  sample: SampleDatabase
+  limits: QueryLimits
+  log: Logger
+}
+
+interface Pool {
+  version: number
+  conn: PostgresConnection
+}
+
+/**
+ * Resolves a panel's datasource name to a connection. Pools are cached per datasource and
+ * version (`updated_at`): after a change in any process the next query opens a new pool and the
+ * stale one is closed, as it is on delete and on shutdown.
+ */
+export class Datasources {
+  readonly secrets: SecretBox
+  readonly limits: QueryLimits
+  readonly sample: SampleDatabase
+  private readonly database: Database
+  private readonly log: Logger
+  private readonly pools = new Map<string, Pool>()
+
+  constructor(o: DatasourcesOptions) {
+    this.database = o.database
+    this.secrets = new SecretBox(o.secret)
+    this.sample = o.sample
+    this.limits = o.limits
+    this.log = o.log
+  }
+
+  async connect(org: string, name: string): Promise<Connection> {
+    if (name === SAMPLE_NAME) return this.sample
+    const [row] = await this.database.db
+      .select()
+      .from(datasources)
+      .where(and(eq(datasources.org, org), eq(datasources.name, name)))
+    if (!row) throw new DatasourceConfigError(`datasource "${name}" not found`)
+    if (row.kind === 'sample') return this.sample
+    const version = row.updatedAt.getTime()
+    const cached = this.pools.get(row.id)
+    if (cached?.version === version) return cached.conn
+    if (cached) void this.retire(row.id, cached)
+    if (!row.secret) throw new DatasourceConfigError(`datasource "${name}" has no connection URL`)
+    let url: string
+    try {
+      url = this.secrets.open(row.secret, row.id)
+    } catch (err) {
+      throw new DatasourceConfigError(`datasource "${name}": ${(err as Error).message}`)
+    }
+    const options = row.options as { max_connections?: number }
+    const conn = new PostgresConnection(url, { maxConnections: options.max_connections })
+    this.pools.set(row.id, { version, conn })
+    return conn
+  }
+
+  /** Closes the pool of a datasource that changed or went away. */
+  async evict(id: string): Promise<void> {
+    const pool = this.pools.get(id)
+    if (pool) await this.retire(id, pool)
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pools].map(([id, pool]) => this.retire(id, pool)))
+    await this.sample.close()
+  }
+
+  private async retire(id: string, pool: Pool): Promise<void> {
+    if (this.pools.get(id) === pool) this.pools.delete(id)
+    // Queries in flight finish (up to end()'s timeout) before the connections close.
+    await pool.conn.close().catch((err) => this.log.warn({ err, id }, 'closing a datasource pool'))
+  }
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto'
+import PDFDocument from 'pdfkit'
+import type { Database } from '../../src/db/client.ts'
+import { runOutputs } from '../../src/db/schema/index.ts'
+import {
+  DEFAULT_BACKOFF_MS,
+  type DeliveryDeps,
+  type DeliverySettings,
+  deliverRun,
+  LinkSigner,
+  loadRunOutputs,
+  type Mailer,
+} from '../../src/delivery/index.ts'
+import type { RunExecutor } from '../../src/runs/executor.ts'
+import type { Worker } from '../../src/runs/worker.ts'
+import { PUBLIC_URL, TEST_SECRET, type TestApp } from './app.ts'
+import { silent, worker } from './runs.ts'
+
+/** A valid 1×1 PNG. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD' +
+    'hgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+/** A real PDF with these lines; uncompressed when it should be big. */
+export function makePdf(lines: string[], compress = true): Promise<Buffer> {
+  const doc = new PDFDocument({ compress })
+  const chunks: Buffer[] = []
+  doc.on('data', (c: Buffer) => chunks.push(c))
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))))
+  for (const line of lines) doc.text(line)
+  doc.end()
+  return done
+}
+
+export interface Fixture {
+  dashboard: number | null
+  mediaType: string
+  filename: string
+  bytes: Buffer
+}
+
+/** What a renderer would store for a run. */
+export async function storeOutputs(database: Database, runId: string, fixtures: Fixture[]) {
+  if (fixtures.length === 0) return
+  await database.db
+    .insert(runOutputs)
+    .values(
+      fixtures.map((f, index) => ({
+        runId,
+        index,
+        dashboard: f.dashboard,
+        mediaType: f.mediaType,
+        filename: f.filename,
+        bytes: f.bytes,
+        sha256: createHash('sha256').update(f.bytes).digest('hex'),
+        size: f.bytes.length,
+      })),
+    )
+    .onConflictDoNothing()
+}
+
+export const FROM = 'Herald Reports <reports@herald.test>'
+export const REPLY_TO = 'ops-team@herald.test'
+
+export interface DeliveryHarness {
+  deps: DeliveryDeps
+  worker: Worker
+  /** Outputs the stand-in renderer stores for each report id. */
+  fixtures: Map<string, Fixture[]>
+  /** Lets the worker pick up what is due now and waits until it is idle. */
+  settle(): Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * A worker whose executor does what the report executor will: store the run's outputs, then
+ * hand them to deliverRun.
+ */
+export async function deliveryHarness(
+  t: TestApp,
+  mailer: Mailer,
+  settings: Partial<DeliverySettings> = {},
+): Promise<DeliveryHarness> {
+  const database = t.tdb.database
+  const deps: DeliveryDeps = {
+    database,
+    clock: t.clock,
+    log: silent,
+    mailer,
+    links: new LinkSigner(TEST_SECRET),
+    settings: {
+      from: FROM,
+      replyTo: REPLY_TO,
+      publicUrl: PUBLIC_URL,
+      maxMessageBytes: 10 * 1024 * 1024,
+      linkTtlMs: 7 * 24 * 3600_000,
+      backoffMs: DEFAULT_BACKOFF_MS,
+      sendLeaseMs: 5 * 60_000,
+      concurrency: 4,
+      ...settings,
+    },
+  }
+  const fixtures = new Map<string, Fixture[]>()
+  const executor: RunExecutor = {
+    async execute({ run, report, parameters, signal }) {
+      await storeOutputs(database, run.id, fixtures.get(report.id) ?? [])
+      const outputs = await loadRunOutputs(database, run.id)
+      return deliverRun(deps, { run, report, parameters, outputs, signal })
+    },
+  }
+  const w = worker(database, t.clock, executor)
+  await w.start()
+  return {
+    deps,
+    worker: w,
+    fixtures,
+    async settle() {
+      await w.tick()
+      await w.idle()
+    },
+    stop: () => w.stop(1000),
+  }
+}
+
+/** Polls (briefly) for something another part of the process does on a notification. */
+export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
