@@ -83,6 +83,7 @@ async function herald() {
     const slot = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000
     const t0 = Date.now()
     await seedReports(sql, { org: 'bench', count: N, dueAt: () => slot })
+    const xacts0 = await transactions(sql, db.name)
     await sql`select pg_notify('herald_reports', '')`
     const seededMs = Date.now() - t0
     if (Date.now() >= slot) throw new Error(`seeding took ${seededMs} ms: raise --lead-ms`)
@@ -112,7 +113,11 @@ async function herald() {
       Number(span?.started),
     )
     const stats = procStats(proc.pid)
+    // Statistics reach pg_stat_database within a second or so of each transaction.
+    await sleep(1500)
+    const xacts = (await transactions(sql, db.name)) - xacts0
     return {
+      xactsPerRun: Math.round((xacts / N) * 100) / 100,
       ...lat,
       finishedMs: round1(Number(span?.finished)),
       idleRssMb: idle.rssMb,
@@ -124,6 +129,13 @@ async function herald() {
     await proc.stop()
     await db.drop()
   }
+}
+
+/** Transactions committed in the database so far (every autocommit statement is one). */
+async function transactions(sql: postgres.Sql, name: string): Promise<number> {
+  const [row] = await sql<{ n: string }[]>`
+    select xact_commit + xact_rollback as n from pg_stat_database where datname = ${name}`
+  return Number(row?.n ?? 0)
 }
 
 async function graphile() {
@@ -221,6 +233,7 @@ async function main() {
     max_ms: h.max,
     drain_per_s: h.drainPerS,
     all_finished_ms: h.finishedMs,
+    xacts_per_run: h.xactsPerRun,
     idle_rss_mb: h.idleRssMb,
     peak_rss_mb: h.peakRssMb,
     peer: 'graphile-worker@0.16.6',
@@ -244,7 +257,8 @@ async function main() {
   if (h.prof) {
     process.stderr.write('Herald CPU profile, top self time:\n')
     for (const line of topSelfTime(h.prof.dir)) process.stderr.write(`  ${line}\n`)
-    h.prof.remove()
+    if (f.has('keep-prof')) note(`profile kept in ${h.prof.dir}`)
+    else h.prof.remove()
   }
 }
 

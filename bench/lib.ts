@@ -12,6 +12,11 @@ import postgres from 'postgres'
 import { newId } from '../src/lib/ids.ts'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/**
+ * The tree Herald processes are started from: this one, unless BENCH_HERALD_ROOT names a copy
+ * (to measure a candidate change to src/ side by side without touching the working tree).
+ */
+export const HERALD_ROOT = process.env.BENCH_HERALD_ROOT || ROOT
 
 /** The PostgreSQL server the benches create their databases on (trust auth on loopback). */
 export const PG_URL =
@@ -22,6 +27,8 @@ export const PG_URL =
 export const ROOT_EMAIL = 'root@bench.test'
 export const ROOT_PASSWORD = 'bench-root-password'
 export const SECRET = 'herald-bench-secret-0123456789abcdef'
+/** What bench/herald-entry.ts prints on stderr once Herald has started. */
+export const READY_LINE = '{"bench":"herald-ready"}'
 
 /** `--name value` flags of this script. */
 export function flags(argv = process.argv.slice(2)) {
@@ -85,39 +92,36 @@ export interface HeraldChild {
   pid: number
   /** The last ~64 KB the process printed (for error messages). */
   tail(): string
-  /** Resolves once it logged `Herald started`; rejects if it exits first or takes > 60 s. */
+  /** Resolves once it is ready; rejects if it exits first or takes > 60 s. */
   started: Promise<void>
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>
 }
 
 /**
- * A real Herald process (the `npm start` entry) with a minimal environment of its own. Its logs
- * are read and dropped, keeping only a tail; `nodeArgs` go before the entry (e.g. --cpu-prof).
+ * A real Herald process (bench/herald-entry.ts: `src/main.ts`'s config → startHerald, plus a
+ * ready line) with a minimal environment of its own. Its logs are read and dropped, keeping
+ * only a tail; `nodeArgs` go before the entry (e.g. --cpu-prof).
  */
 export function spawnHerald(
   env: Record<string, string>,
   o: { nodeArgs?: string[]; dataDir?: string } = {},
 ): HeraldChild {
   const dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'herald-bench-data-'))
-  const child = spawn(
-    process.execPath,
-    [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        LOG_LEVEL: 'info',
-        DATA_DIR: dataDir,
-        HERALD_ROOT_EMAIL: ROOT_EMAIL,
-        HERALD_ROOT_PASSWORD: ROOT_PASSWORD,
-        HERALD_SECRET: SECRET,
-        HERALD_SEED_SAMPLE: 'false',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'bench/herald-entry.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      HERALD_ROOT_EMAIL: ROOT_EMAIL,
+      HERALD_ROOT_PASSWORD: ROOT_PASSWORD,
+      HERALD_SECRET: SECRET,
+      HERALD_SEED_SAMPLE: 'false',
+      ...env,
     },
-  )
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let seenStart = false
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -125,7 +129,7 @@ export function spawnHerald(
     const timer = setTimeout(() => reject(new Error(`Herald did not start:\n${out}`)), 60_000)
     const onData = (d: Buffer) => {
       out += d.toString()
-      if (!seenStart && out.includes('"Herald started"')) {
+      if (!seenStart && out.includes(READY_LINE)) {
         seenStart = true
         clearTimeout(timer)
         resolve()

@@ -5,11 +5,13 @@ import { envelope, errorResponse } from './http/errors.ts'
 import { authenticate, orgContext } from './http/middleware/auth.ts'
 import { requestLog } from './http/middleware/request-log.ts'
 import { dashboardRoutes } from './http/routes/dashboards.ts'
+import { datasourceRoutes } from './http/routes/datasources.ts'
 import { docRoutes } from './http/routes/docs.ts'
 import { downloadRoutes } from './http/routes/downloads.ts'
 import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { orgRoutes } from './http/routes/orgs.ts'
+import { reportOutputRoutes } from './http/routes/report-output.ts'
 import { reportRoutes } from './http/routes/reports.ts'
 import { reportV1Routes } from './http/routes/reports-v1.ts'
 import { roleRoutes } from './http/routes/roles.ts'
@@ -44,9 +46,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
   // Runs first: `/schedule/preview` must win over the reports' `/:id` routes.
   inOrg('/v2/:org/reports', runRoutes)
+  inOrg('/v2/:org/reports', reportOutputRoutes)
   inOrg('/v2/:org/reports', reportRoutes)
   inOrg('/v2/:org/folders/:type', folderRoutes)
   inOrg('/v2/:org/dashboards', dashboardRoutes)
+  inOrg('/v2/:org/datasources', datasourceRoutes)
   inOrg('/v2/:org/tokens', tokenRoutes)
   inOrg('/v2/:org/users', userRoutes)
   inOrg('/v2/:org/roles', roleRoutes)

@@ -8,13 +8,16 @@ import { Authenticator } from './auth/principal.ts'
 import { Authorizer, guardFactory } from './authz/authorizer.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { type Config, ensureSecret } from './config.ts'
+import { Datasources } from './datasources/registry.ts'
+import { SampleDatabase } from './datasources/sample.ts'
+import { seedSampleDashboard } from './datasources/seed-dashboard.ts'
 import type { Database } from './db/client.ts'
 import { migrationsApplied, migrationsFolder } from './db/migrate.ts'
 import { openAndMigrate } from './db/open.ts'
 import {
-  createDeliveryExecutor,
   createMailer,
   type DeliveryDeps,
+  deliverRun,
   deliverySettings,
   LinkSigner,
   OwnerAlerts,
@@ -23,6 +26,8 @@ import { createLogger } from './log.ts'
 import { Metrics } from './metrics.ts'
 import { executorFor, type RunExecutor } from './runs/executor.ts'
 import { REPORTS_CHANNEL } from './runs/model.ts'
+import { ReportExecutor } from './runs/report-executor.ts'
+import { RetentionJob } from './runs/retention.ts'
 import { RunWaiter } from './runs/waiter.ts'
 import { Worker } from './runs/worker.ts'
 import { Scheduler } from './scheduler/scheduler.ts'
@@ -47,6 +52,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
   const secret = ensureSecret(config)
   const { database, close } = await openAndMigrate(config)
   await bootstrapRoot(database, config.rootEmail, config.rootPassword, log)
+  if (config.seedSample) await seedSampleDashboard(database, clock, log)
   const expectedMigrations = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length
 
   // Built once per process: one SMTP pool (or the outbox) for every run this process delivers.
@@ -64,6 +70,22 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     settings: deliverySettings(config),
   }
 
+  // The sample database starts on first use (it costs ~350 MB), in DATA_DIR/sample.
+  const sample = new SampleDatabase({ dataDir: path.join(config.dataDir, 'sample'), clock, log })
+  const datasources = new Datasources({
+    database,
+    secret,
+    sample,
+    limits: { timeoutMs: config.queryTimeoutMs, maxRows: config.queryMaxRows },
+    log,
+  })
+  const reportExecutor = new ReportExecutor({
+    database,
+    datasources,
+    clock,
+    deliver: (input, runLog) => deliverRun({ ...delivery, log: runLog }, input),
+  })
+
   const metrics = new Metrics(database)
   const scheduler = config.roles.includes('scheduler')
     ? new Scheduler({ database, clock, log, metrics })
@@ -74,12 +96,15 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
         database,
         clock,
         log,
-        executor: opts.executor ?? executorFor(config.executor, createDeliveryExecutor(delivery)),
+        executor: opts.executor ?? executorFor(config.executor, reportExecutor),
         concurrency: config.workerConcurrency,
         leaseMs: config.leaseMs,
       })
     : undefined
   const alerts = worker ? new OwnerAlerts(delivery) : undefined
+  const retention = worker
+    ? new RetentionJob({ database, clock, log, retentionDays: config.retentionDays })
+    : undefined
   // An unreachable server is a warning, not a failed start: deliveries wait and retry.
   const verified = worker
     ? mailer.verify().then(
@@ -94,6 +119,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
   await scheduler?.start()
   await worker?.start()
   await alerts?.start()
+  retention?.start()
 
   let server: ServerType | undefined
   let port: number | undefined
@@ -113,6 +139,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       waiter: new RunWaiter(database),
       metrics,
       links,
+      datasources,
       onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
       ready: async () => {
         await database.ping()
@@ -144,6 +171,9 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await scheduler?.stop()
       await worker?.stop(Math.max(0, config.shutdownTimeoutMs - 1000))
       await alerts?.stop()
+      await retention?.stop()
+      await datasources.close()
+      await sample.close()
       await verified
       await mailer.close()
       await authz?.close()

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Enforcer } from 'casbin'
 import type { Logger } from 'pino'
 import type { Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
 import { DrizzleAdapter, rulesFingerprint } from './adapter.ts'
-import { buildEnforcer, type PolicyFiles, policyFiles } from './policy.ts'
+import { buildEnforcer, Policy, type PolicyFiles, policyFiles } from './policy.ts'
 import { type Action, allowAll, type Guard } from './vocabulary.ts'
 
 /** Where a process announces that it changed the stored grants. */
@@ -23,7 +22,7 @@ export interface AuthorizerOptions {
  * running meanwhile would see no grants at all.
  */
 export class Authorizer {
-  private enforcer!: Enforcer
+  private policy!: Policy
   private readonly id = randomUUID()
   private requested = 0
   private loaded = 0
@@ -56,24 +55,24 @@ export class Authorizer {
 
   /** Whether any of these roles may do the action to the object in the org. */
   check(roles: readonly string[], org: string, object: string, action: Action): boolean {
-    return decide(this.enforcer, roles, org, object, action)
+    return decide(this.policy, roles, org, object, action)
   }
 
   /**
-   * Decisions for one request. The enforcer is fixed when the request starts, so a reload in the
+   * Decisions for one request. The policy is fixed when the request starts, so a reload in the
    * middle cannot make one request see two policies; repeated questions are answered once.
    */
   guardFor(principal: Principal, org: string, roles: readonly string[]): Guard {
     // The root user is admin of every org whatever the stored grants say.
     if (principal.root) return allowAll
-    const enforcer = this.enforcer
+    const policy = this.policy
     const memo = new Map<string, boolean>()
     return {
       can(object, action) {
         const key = `${object}\u0000${action}`
         let ok = memo.get(key)
         if (ok === undefined) {
-          ok = decide(enforcer, roles, org, object, action)
+          ok = decide(policy, roles, org, object, action)
           memo.set(key, ok)
         }
         return ok
@@ -111,10 +110,11 @@ export class Authorizer {
   private async loadOnce(): Promise<void> {
     const generation = this.requested
     const fingerprint = await rulesFingerprint(this.database)
-    this.enforcer = await buildEnforcer(
+    const enforcer = await buildEnforcer(
       new DrizzleAdapter(this.database, this.files.builtin),
       this.files.model,
     )
+    this.policy = new Policy(enforcer, this.files.builtin)
     this.fingerprint = fingerprint
     this.loaded = generation
   }
@@ -140,13 +140,13 @@ export class Authorizer {
 }
 
 function decide(
-  enforcer: Enforcer,
+  policy: Policy,
   roles: readonly string[],
   org: string,
   object: string,
   action: Action,
 ): boolean {
-  for (const role of roles) if (enforcer.enforceSync(role, org, object, action)) return true
+  for (const role of roles) if (policy.allows(role, org, object, action)) return true
   return false
 }
 

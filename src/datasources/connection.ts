@@ -28,7 +28,9 @@ export interface QueryLimits {
 /** The query ran past its time limit and was cancelled. */
 export class QueryTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`the query did not finish within ${timeoutMs} ms (HERALD_QUERY_TIMEOUT_MS) and was cancelled`)
+    super(
+      `the query did not finish within ${timeoutMs} ms (HERALD_QUERY_TIMEOUT_MS) and was cancelled`,
+    )
     this.name = 'QueryTimeoutError'
   }
 }

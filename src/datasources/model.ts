@@ -12,7 +12,10 @@ const postgresUrl = z
     try {
       u = new URL(v)
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'url must be a postgres://user:password@host/db URL' })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'url must be a postgres://user:password@host/db URL',
+      })
       return
     }
     if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {

@@ -1,8 +1,8 @@
 import postgres from 'postgres'
 import {
   type Connection,
-  QueryTimeoutError,
   type QueryResult,
+  QueryTimeoutError,
   type SessionOptions,
   type Statement,
 } from './connection.ts'

@@ -92,8 +92,23 @@ export function pgTimeZone(zoneName: string): string {
 }
 
 const NICE_INTERVALS_S = [
-  1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400,
-  7 * 86_400, 30 * 86_400,
+  1,
+  5,
+  10,
+  15,
+  30,
+  60,
+  300,
+  600,
+  900,
+  1800,
+  3600,
+  3 * 3600,
+  6 * 3600,
+  12 * 3600,
+  86_400,
+  7 * 86_400,
+  30 * 86_400,
 ]
 
 /** `$__interval`: a round bucket width giving at most ~200 points over the range. */

@@ -79,9 +79,9 @@ export class Datasources {
     if (pool) await this.retire(id, pool)
   }
 
+  /** Closes every pool; the sample database belongs to whoever created it. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.pools].map(([id, pool]) => this.retire(id, pool)))
-    await this.sample.close()
   }
 
   private async retire(id: string, pool: Pool): Promise<void> {

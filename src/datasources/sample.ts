@@ -9,8 +9,8 @@ import { DirectoryLockedError, lockDataDir } from '../db/pglite-lock.ts'
 import {
   type Connection,
   DatasourceUnavailableError,
-  QueryTimeoutError,
   type QueryResult,
+  QueryTimeoutError,
   type SessionOptions,
   type Statement,
 } from './connection.ts'
@@ -99,7 +99,9 @@ class SampleThread {
     this.worker.unref()
     this.worker.on('message', (m: Reply) => this.receive(m))
     this.worker.on('error', (err) => this.fail(err))
-    this.worker.on('exit', () => this.fail(new DatasourceUnavailableError('sample database stopped')))
+    this.worker.on('exit', () =>
+      this.fail(new DatasourceUnavailableError('sample database stopped')),
+    )
   }
 
   private receive(m: Reply): void {
@@ -291,7 +293,9 @@ export class SampleDatabase implements Connection {
       await thread.kill(err as Error).catch(() => {})
       throw err instanceof DatasourceUnavailableError
         ? err
-        : new DatasourceUnavailableError(`sample database failed to start: ${(err as Error).message}`)
+        : new DatasourceUnavailableError(
+            `sample database failed to start: ${(err as Error).message}`,
+          )
     }
     this.log.info({ ms: Math.round(performance.now() - started) }, 'sample database ready')
     return thread

@@ -26,8 +26,10 @@ const builtinSample: Datasource = {
   updatedAt: null,
 }
 
-function denied(ctx: Ctx, action: 'list' | 'create') {
-  return () => new AccessDeniedError(DATASOURCES_OBJECT, action, `Only org admins may ${action} datasources`)
+/** Refusing a list or a create cannot pretend something is absent: a plain 403. */
+function denied(action: 'list' | 'create') {
+  return () =>
+    new AccessDeniedError(DATASOURCES_OBJECT, action, `Only org admins may ${action} datasources`)
 }
 
 function shape(ds: Datasources, row: DatasourceRow): Datasource {
@@ -83,13 +85,15 @@ function checkName(name: string): void {
 function sealedUrl(ds: Datasources, input: DatasourceInput, id: string): string | null {
   if (input.kind !== 'postgres') return null
   if (input.url === undefined) {
-    throw new ValidationError([{ name: 'url', description: 'url is required for a postgres datasource' }])
+    throw new ValidationError([
+      { name: 'url', description: 'url is required for a postgres datasource' },
+    ])
   }
   return ds.secrets.seal(input.url, id)
 }
 
 export async function listDatasources(ctx: Ctx, ds: Datasources): Promise<Datasource[]> {
-  requireOn(ctx, DATASOURCES_OBJECT, 'list', denied(ctx, 'list'))
+  requireOn(ctx, DATASOURCES_OBJECT, 'list', denied('list'))
   const rows = await ctx.database.db
     .select()
     .from(datasources)
@@ -109,7 +113,7 @@ export async function createDatasource(
   ds: Datasources,
   input: DatasourceInput,
 ): Promise<string> {
-  requireOn(ctx, DATASOURCES_OBJECT, 'create', denied(ctx, 'create'))
+  requireOn(ctx, DATASOURCES_OBJECT, 'create', denied('create'))
   checkName(input.name)
   const id = newId()
   const now = new Date(ctx.clock.now())

@@ -15,7 +15,7 @@ import {
   planFiles,
 } from './compose.ts'
 import {
-  claimDelivery,
+  claimDeliveries,
   type DeliveryRow,
   deliveriesOf,
   ensureDeliveries,
@@ -23,6 +23,7 @@ import {
   markFailed,
   markSent,
   normalizeRecipients,
+  releaseClaims,
 } from './ledger.ts'
 import { parseMailbox } from './smtp-url.ts'
 import type { DeliverRunInput, DeliveryDeps, DeliveryOutput } from './types.ts'
@@ -135,19 +136,18 @@ function sample(settings: DeliveryDeps['settings'], runId: string) {
   }
 }
 
-async function sendOne(
+/** One SMTP attempt for a claimed row; a failure is recorded here, a success by the caller. */
+async function attempt(
   deps: DeliveryDeps,
   input: DeliverRunInput,
   prepared: Prepared,
   row: DeliveryRow,
-): Promise<void> {
-  const { database, clock, settings, log } = deps
-  const claimed = await claimDelivery(database, row.id, clock.now(), settings.sendLeaseMs)
-  if (!claimed) return
-  const messageId = messageIdFor(input.run.id, claimed.recipient)
-  if (claimed.possibleDuplicate) {
+): Promise<{ id: string; messageId: string } | null> {
+  const { clock, settings, log } = deps
+  const messageId = messageIdFor(input.run.id, row.recipient)
+  if (row.possibleDuplicate) {
     log.warn(
-      { runId: input.run.id, recipient: claimed.recipient, messageId },
+      { runId: input.run.id, recipient: row.recipient, messageId },
       'sending again after an interrupted send: the recipient may get this message twice',
     )
   }
@@ -156,31 +156,61 @@ async function sendOne(
       mailFor(prepared.content, {
         from: settings.from,
         replyTo: settings.replyTo,
-        to: claimed.recipient,
+        to: row.recipient,
         messageId,
         date: new Date(clock.now()),
         headers: { 'X-Herald-Report': input.report.id, 'X-Herald-Run': input.run.id },
       }),
     )
-    await deps.mailer.send({ from: prepared.envelopeFrom, to: claimed.recipient, messageId, raw })
+    await deps.mailer.send({ from: prepared.envelopeFrom, to: row.recipient, messageId, raw })
+    return { id: row.id, messageId }
   } catch (err) {
     const { permanent, message } = classifySendError(err)
-    const next = settings.backoffMs[claimed.attempts - 1]
+    const next = settings.backoffMs[row.attempts - 1]
     const retryAt = permanent || next === undefined ? null : clock.now() + next
     const error =
       !permanent && retryAt === null
-        ? `${message} (gave up after ${claimed.attempts} attempts)`
+        ? `${message} (gave up after ${row.attempts} attempts)`
         : message
     log.warn(
-      { runId: input.run.id, recipient: claimed.recipient, permanent, retryAt, error },
+      { runId: input.run.id, recipient: row.recipient, permanent, retryAt, error },
       'delivery attempt failed',
     )
-    await markFailed(database, claimed.id, error, retryAt)
-    return
+    await markFailed(deps.database, row.id, error, retryAt)
+    return null
   }
-  // Outside the try: if recording fails after the server accepted the message, the row stays
-  // `sending` and is resent (flagged possible_duplicate) only once its lease has expired.
-  await markSent(database, claimed.id, messageId, clock.now())
+}
+
+/**
+ * Sends to the due rows, claiming a batch at a time (a few round trips per batch instead of
+ * per message). A message the server accepted is recorded after its batch; if the process dies
+ * before that, the row stays `sending` and is resent, flagged, once its lease has expired.
+ */
+async function sendDue(
+  deps: DeliveryDeps,
+  input: DeliverRunInput,
+  prepared: Prepared,
+  due: DeliveryRow[],
+): Promise<void> {
+  const { database, clock, settings } = deps
+  const batch = Math.max(1, settings.concurrency * 4)
+  for (let i = 0; i < due.length && !input.signal?.aborted; i += batch) {
+    const ids = due.slice(i, i + batch).map((r) => r.id)
+    const claimed = await claimDeliveries(database, ids, clock.now(), settings.sendLeaseMs)
+    const sent: { id: string; messageId: string }[] = []
+    const untried = new Set(claimed.map((r) => r.id))
+    try {
+      await eachLimit(claimed, settings.concurrency, async (row) => {
+        if (input.signal?.aborted) return
+        untried.delete(row.id)
+        const ok = await attempt(deps, input, prepared, row)
+        if (ok) sent.push(ok)
+      })
+    } finally {
+      await markSent(database, sent, clock.now())
+      await releaseClaims(database, [...untried])
+    }
+  }
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; the first failure is rethrown at the end. */
@@ -282,11 +312,7 @@ export async function deliverRun(deps: DeliveryDeps, input: DeliverRunInput): Pr
   if (rows.length === 0) return { state: 'succeeded' }
   const due = rows.filter((r) => isDue(r, deps.clock.now()))
   if (due.length > 0) {
-    const prepared = await prepare(deps, input)
-    await eachLimit(due, deps.settings.concurrency, async (row) => {
-      if (input.signal?.aborted) return
-      await sendOne(deps, input, prepared, row)
-    })
+    await sendDue(deps, input, await prepare(deps, input), due)
   }
   return outcomeOf(await deliveriesOf(deps.database, input.run.id), deps.clock.now())
 }

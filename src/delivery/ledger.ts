@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { Database, Executor } from '../db/client.ts'
 import { deliveries } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
@@ -65,18 +65,19 @@ export function isDue(row: DeliveryRow, nowMs: number): boolean {
 }
 
 /**
- * Takes a row for sending, atomically. A row found in `sending` had its lease expire: the
- * process that held it died somewhere around the SMTP call, so this send may be a duplicate and
- * the row says so.
+ * Takes rows for sending, atomically; returns those this caller got. A row found in `sending`
+ * had its lease expire: the process that held it died somewhere around the SMTP call, so this
+ * send may be a duplicate and the row says so.
  */
-export async function claimDelivery(
+export async function claimDeliveries(
   database: Database,
-  id: string,
+  ids: string[],
   nowMs: number,
   leaseMs: number,
-): Promise<DeliveryRow | undefined> {
+): Promise<DeliveryRow[]> {
+  if (ids.length === 0) return []
   const now = new Date(nowMs)
-  const [row] = await database.db
+  return database.db
     .update(deliveries)
     .set({
       state: 'sending',
@@ -87,7 +88,7 @@ export async function claimDelivery(
     })
     .where(
       and(
-        eq(deliveries.id, id),
+        inArray(deliveries.id, ids),
         or(
           and(
             eq(deliveries.state, 'pending'),
@@ -98,27 +99,40 @@ export async function claimDelivery(
       ),
     )
     .returning()
-  return row
 }
 
 const held = (id: string) => and(eq(deliveries.id, id), eq(deliveries.state, 'sending'))
 
+/** Records accepted messages, many rows per statement. */
 export async function markSent(
   database: Database,
-  id: string,
-  messageId: string,
+  sent: { id: string; messageId: string }[],
   nowMs: number,
 ): Promise<void> {
+  if (sent.length === 0) return
+  const values = sql.join(
+    sent.map((s) => sql`(${s.id}, ${s.messageId})`),
+    sql`, `,
+  )
+  await database.rows(sql`
+    update ${deliveries}
+    set state = 'sent', message_id = v.mid, sent_at = ${new Date(nowMs).toISOString()}::timestamptz,
+        last_error = null, lease_expires_at = null
+    from (values ${values}) as v (id, mid)
+    where ${deliveries.id} = v.id and ${deliveries.state} = 'sending'`)
+}
+
+/** Claimed rows that were never attempted (the run was stopped) go back, unflagged. */
+export async function releaseClaims(database: Database, ids: string[]): Promise<void> {
+  if (ids.length === 0) return
   await database.db
     .update(deliveries)
     .set({
-      state: 'sent',
-      messageId,
-      sentAt: new Date(nowMs),
-      lastError: null,
+      state: 'pending',
+      attempts: sql`${deliveries.attempts} - 1`,
       leaseExpiresAt: null,
     })
-    .where(held(id))
+    .where(and(inArray(deliveries.id, ids), eq(deliveries.state, 'sending')))
 }
 
 /** A failed attempt: back to `pending` until `retryAtMs`, or `failed` for good when null. */

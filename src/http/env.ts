@@ -4,6 +4,7 @@ import type { Guard } from '../authz/vocabulary.ts'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Ctx, Database, Principal } from '../context.ts'
+import type { Datasources } from '../datasources/registry.ts'
 import type { LinkSigner } from '../delivery/links.ts'
 import type { Metrics } from '../metrics.ts'
 import type { RunWaiter } from '../runs/waiter.ts'
@@ -27,6 +28,8 @@ export interface AppDeps {
   metrics?: Metrics
   /** Checks signed download links (/dl/…); without it they answer 503. */
   links?: LinkSigner
+  /** Panel queries (previews) and datasource pools; without it those endpoints answer 503. */
+  datasources?: Datasources
 }
 
 export interface AppEnv {

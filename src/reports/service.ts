@@ -4,10 +4,10 @@ import { requireOn } from '../authz/require.ts'
 import { reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import type { DashboardDefinition } from '../dashboards/model.ts'
-import { isForeignKeyViolation, isUniqueViolation } from '../lib/sqlstate.ts'
 import { dashboards, folders, reportDashboards, reportRuns, reports } from '../db/schema/index.ts'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
+import { isForeignKeyViolation, isUniqueViolation } from '../lib/sqlstate.ts'
 import type { ReportInput } from './model.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from './queries.ts'
 import { nextRunOnSave, scheduleChanged } from './schedule-of.ts'
@@ -363,5 +363,39 @@ export async function moveReports(ctx: Ctx, ids: string[], dstFolderId: string):
       throw new ConflictError(`${ALREADY_EXISTS} in the destination folder`)
     }
     throw e
+  }
+}
+
+/** v1 bulk delete: names in one folder; unknown names count as deleted, as ids do. */
+export async function bulkDeleteReportsByName(
+  ctx: Ctx,
+  folderId: string,
+  names: string[],
+): Promise<BulkResult> {
+  const rows = names.length
+    ? await ctx.database.db
+        .select({ id: reports.id, name: reports.name })
+        .from(reports)
+        .where(
+          and(
+            eq(reports.org, ctx.org),
+            eq(reports.folderId, folderId),
+            inArray(reports.name, names),
+          ),
+        )
+    : []
+  const nameOf = new Map(rows.map((r) => [r.id, r.name]))
+  const result = await bulkDeleteReports(
+    ctx,
+    rows.map((r) => r.id),
+  )
+  const failed = result.unsuccessful.map((id) => nameOf.get(id) ?? id)
+  return {
+    successful: names.filter((n) => !failed.includes(n)),
+    unsuccessful: failed,
+    reasons: Object.fromEntries(
+      Object.entries(result.reasons).map(([id, why]) => [nameOf.get(id) ?? id, why]),
+    ),
+    err: result.err,
   }
 }

@@ -20,10 +20,12 @@ export interface SchedulerOptions {
   metrics?: Metrics
 }
 
+/** One claimed report's plan, in the shape jsonb_to_recordset reads it. */
 interface Planned {
+  run_id: string
   id: string
   org: string
-  scheduledFor: string
+  scheduled_for: string
   skipped: number
   next: string | null
 }
@@ -148,7 +150,7 @@ export class Scheduler {
     if (planned.length > 0) {
       this.log.debug({ n: planned.length }, 'queued scheduled runs')
       for (const p of planned) {
-        this.metrics?.schedulerLag.observe((nowMs - Date.parse(p.scheduledFor)) / 1000)
+        this.metrics?.schedulerLag.observe((nowMs - Date.parse(p.scheduled_for)) / 1000)
       }
       await this.database.notify(RUNS_CHANNEL, '')
     }
@@ -167,19 +169,17 @@ function plan(
     nextRunAt: Date | null
   },
   nowMs: number,
-): Planned & { run_id: string; scheduled_for: string } {
+): Planned {
   const schedule = scheduleOf(r)
   const plannedMs = (r.nextRunAt as Date).getTime()
   const cu = catchUp(schedule, plannedMs, nowMs)
   // align_time off: the next slot counts from when this run actually started (now), per §4.7.
   const next = schedule.frequency.align_time ? cu.next : nextAfterRun(schedule, cu.runSlot, nowMs)
-  const scheduledFor = new Date(cu.runSlot).toISOString()
   return {
     run_id: newId(),
     id: r.id,
     org: r.org,
-    scheduledFor,
-    scheduled_for: scheduledFor,
+    scheduled_for: new Date(cu.runSlot).toISOString(),
     skipped: cu.skipped,
     next: next === null ? null : new Date(next).toISOString(),
   }

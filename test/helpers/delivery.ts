@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import PDFDocument from 'pdfkit'
 import type { Database } from '../../src/db/client.ts'
-import { runOutputs } from '../../src/db/schema/index.ts'
+import { deliveries, reportRuns, runOutputs } from '../../src/db/schema/index.ts'
 import {
   DEFAULT_BACKOFF_MS,
   type DeliveryDeps,
@@ -11,6 +12,7 @@ import {
   loadRunOutputs,
   type Mailer,
 } from '../../src/delivery/index.ts'
+import { newId } from '../../src/lib/ids.ts'
 import type { RunExecutor } from '../../src/runs/executor.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { PUBLIC_URL, TEST_SECRET, type TestApp } from './app.ts'
@@ -133,4 +135,17 @@ export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5000):
     if (Date.now() > deadline) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 20))
   }
+}
+
+/** Turns a queued run into a finished one with one recipient sent and one failed for good. */
+export async function finishWithFailedRecipient(database: Database, runId: string) {
+  const now = new Date()
+  await database.db
+    .update(reportRuns)
+    .set({ state: 'partially_failed', error: '1 of 2 failed', finishedAt: now })
+    .where(eq(reportRuns.id, runId))
+  await database.db.insert(deliveries).values([
+    { id: newId(), runId, recipient: 'ok@example.com', state: 'sent', attempts: 1, sentAt: now },
+    { id: newId(), runId, recipient: 'no@example.com', state: 'failed', attempts: 1 },
+  ])
 }

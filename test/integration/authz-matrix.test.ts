@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { reportRuns } from '../../src/db/schema/index.ts'
 import { registeredOperations } from '../../src/http/openapi.ts'
-import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { createTestApp, PUBLIC_URL, type TestApp } from '../helpers/app.ts'
+import { finishWithFailedRecipient, storeOutputs, TINY_PNG } from '../helpers/delivery.ts'
 import { dashboardBody, makeFolder, makeReport, reportBody, unique } from '../helpers/factories.ts'
 
 /**
@@ -52,6 +55,9 @@ const create = inOrg({ admin: 200, editor: 200, viewer: 403, runner: 403, custom
 /** v1 works in the `default` folder only, which the custom role was not granted. */
 const v1Read = inOrg({ admin: 200, editor: 200, viewer: 200, runner: 200, custom: 404 })
 const v1Write = inOrg({ admin: 200, editor: 200, viewer: 403, runner: 403, custom: 404 })
+/** Datasources are for admins; to others a datasource does not exist (its list is refused). */
+const datasource = (admin = 200) =>
+  inOrg({ admin, editor: 404, viewer: 404, runner: 404, custom: 404 })
 
 describe('authorization matrix', () => {
   let t: TestApp
@@ -73,6 +79,14 @@ describe('authorization matrix', () => {
       (await must('POST', `/api/v2/${org}/dashboards?folder=${folder}`, dashboardBody())).id,
     run: async (reportId: string) =>
       (await must('PUT', `/api/v2/${org}/reports/${reportId}/trigger?wait=0`)).run_id,
+    /** A run with one stored output (index 0). */
+    output: async (reportId: string) => {
+      const run = await mk.run(reportId)
+      await storeOutputs(t.tdb.database, run, [
+        { dashboard: 0, mediaType: 'image/png', filename: 'a.png', bytes: TINY_PNG },
+      ])
+      return run as string
+    },
     token: async () =>
       (await must('POST', `/api/v2/${org}/tokens`, { name: unique('tok'), roles: ['runner'] })).id,
     member: async () => {
@@ -85,6 +99,15 @@ describe('authorization matrix', () => {
       await must('POST', `/api/v2/${org}/roles`, { name })
       return name
     },
+    datasource: async () =>
+      (
+        await must('POST', `/api/v2/${org}/datasources`, {
+          name: unique('ds'),
+          kind: 'postgres',
+          // Nothing listens there: a connection test fails at once.
+          url: 'postgres://u:p@127.0.0.1:1/none',
+        })
+      ).id as string,
   }
   const v2 = `/api/v2/${org}`
   const v1 = `/api/${org}`
@@ -99,6 +122,11 @@ describe('authorization matrix', () => {
       op: 'GET /readyz',
       expect: { ...anyMember(200), outsider: 200, anon: 200 },
       call: async () => ({ path: '/readyz' }),
+    },
+    {
+      op: 'GET /metrics',
+      expect: { ...anyMember(200), outsider: 200, anon: 200 },
+      call: async () => ({ path: '/metrics' }),
     },
     {
       op: 'POST /api/v2/orgs',
@@ -190,11 +218,55 @@ describe('authorization matrix', () => {
       },
     },
     {
+      op: 'POST /api/v2/:org/reports/:id/runs/:runId/retry',
+      expect: inOrg({ admin: 200, editor: 200, viewer: 403, runner: 200, custom: [200, 404] }),
+      call: async (f) => {
+        const id = await mk.report(f.rf)
+        const run = await mk.run(id)
+        await finishWithFailedRecipient(t.tdb.database, run)
+        return { path: `${v2}/reports/${id}/runs/${run}/retry` }
+      },
+    },
+    {
+      op: 'GET /api/v2/:org/reports/:id/runs/:runId/outputs/:n',
+      expect: read,
+      call: async (f) => {
+        const id = await mk.report(f.rf)
+        const run = await mk.output(id)
+        return { path: `${v2}/reports/${id}/runs/${run}/outputs/0` }
+      },
+    },
+    {
+      // The signature is the credential: anyone holding the link gets the file, no login.
+      op: 'GET /dl/:org/:runId/:n',
+      expect: { ...anyMember(200), outsider: 200, anon: 200 },
+      call: async (f) => {
+        const run = await mk.output(await mk.report(f.rf))
+        const url = t.links.url(PUBLIC_URL, { org, runId: run, index: 0 }, Date.now() + 60_000)
+        return { path: url.slice(PUBLIC_URL.length) }
+      },
+    },
+    {
       op: 'POST /api/v2/:org/reports/:id/runs/:runId/cancel',
       expect: inOrg({ admin: 200, editor: 200, viewer: 403, runner: 200, custom: [200, 404] }),
       call: async (f) => {
         const id = await mk.report(f.rf)
         return { path: `${v2}/reports/${id}/runs/${await mk.run(id)}/cancel` }
+      },
+    },
+
+    {
+      // The latest output of a cached report: a succeeded run with outputs.
+      op: 'GET /api/v2/:org/reports/:id/output',
+      expect: read,
+      call: async (f) => {
+        const id = await mk.report(f.rf)
+        const run = await mk.output(id)
+        await t.tdb.database.db
+          .update(reportRuns)
+          .set({ state: 'succeeded', finishedAt: new Date(t.clock.now()) })
+          .where(eq(reportRuns.id, run))
+        return { path: `${v2}/reports/${id}/output` }
       },
     },
 
@@ -306,6 +378,53 @@ describe('authorization matrix', () => {
       op: 'DELETE /api/v2/:org/dashboards/:id',
       expect: write,
       call: async (f) => ({ path: `${v2}/dashboards/${await mk.dashboard(f.df)}` }),
+    },
+
+    {
+      op: 'POST /api/v2/:org/dashboards/:id/render',
+      expect: read,
+      call: async (f) => ({
+        path: `${v2}/dashboards/${await mk.dashboard(f.df)}/render?format=csv&panel=p1`,
+      }),
+    },
+
+    // Datasources (object `datasources`): admins only.
+    {
+      op: 'GET /api/v2/:org/datasources',
+      expect: adminOnly(),
+      call: async () => ({ path: `${v2}/datasources` }),
+    },
+    {
+      op: 'POST /api/v2/:org/datasources',
+      expect: adminOnly(),
+      call: async () => ({
+        path: `${v2}/datasources`,
+        body: { name: unique('ds'), kind: 'postgres', url: 'postgres://u:p@127.0.0.1:1/x' },
+      }),
+    },
+    {
+      op: 'GET /api/v2/:org/datasources/:id',
+      expect: datasource(),
+      call: async () => ({ path: `${v2}/datasources/${await mk.datasource()}` }),
+    },
+    {
+      op: 'PUT /api/v2/:org/datasources/:id',
+      expect: datasource(),
+      call: async () => ({
+        path: `${v2}/datasources/${await mk.datasource()}`,
+        body: { name: unique('ds'), kind: 'postgres' },
+      }),
+    },
+    {
+      op: 'DELETE /api/v2/:org/datasources/:id',
+      expect: datasource(),
+      call: async () => ({ path: `${v2}/datasources/${await mk.datasource()}` }),
+    },
+    {
+      // Past authorization, the admin's test fails on the unreachable URL (400).
+      op: 'POST /api/v2/:org/datasources/:id/test',
+      expect: datasource(400),
+      call: async () => ({ path: `${v2}/datasources/${await mk.datasource()}/test` }),
     },
 
     // Admin: tokens, users, roles

@@ -125,7 +125,7 @@ suite('grants across real Herald processes', () => {
 
     const folder = await call(one, 'POST', '/folders/reports', root, { name: 'F' })
     expect(folder.status).toBe(200)
-    const F = folder.body.folderId
+    const F = (folder.body as { folderId: string }).folderId
     expect((await call(one, 'POST', '/roles', root, { name: 'team' })).status).toBe(200)
     const grant = [{ object: `rfolder:${F}`, actions: ['list', 'get'] }]
     expect((await call(one, 'PUT', '/roles/team/permissions', root, grant)).status).toBe(200)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { reportRuns } from '../../src/db/schema/index.ts'
 import { createMailer, type Mailer, messageIdFor, OwnerAlerts } from '../../src/delivery/index.ts'
-import { claimDelivery, ensureDeliveries } from '../../src/delivery/ledger.ts'
+import { claimDeliveries, ensureDeliveries } from '../../src/delivery/ledger.ts'
 import { newId } from '../../src/lib/ids.ts'
 import { createTestApp, PUBLIC_URL, ROOT_EMAIL, type TestApp } from '../helpers/app.ts'
 import {
@@ -415,7 +415,9 @@ describe('email delivery over SMTP', () => {
         'bo@example.com',
       ])
       const ana = rows.find((r) => r.recipient === 'ana@example.com')!
-      expect(await claimDelivery(t.tdb.database, ana.id, t.clock.now(), 300_000)).toBeDefined()
+      expect(await claimDeliveries(t.tdb.database, [ana.id], t.clock.now(), 300_000)).toHaveLength(
+        1,
+      )
 
       await h.worker.start()
       await h.settle()

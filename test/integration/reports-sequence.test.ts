@@ -175,3 +175,47 @@ describe('OpenObserve web-client sequence', () => {
     expect(del.body).toEqual({ code: 200, message: 'Folder deleted' })
   })
 })
+
+describe('v1 name-keyed API', () => {
+  let t: TestApp
+  let dashboardId: string
+  const org = 'legacy'
+
+  beforeAll(async () => {
+    t = await createTestApp()
+    dashboardId = await makeDashboard(t, org)
+  })
+  afterAll(() => t.close())
+
+  it('creates, reads, updates, enables and deletes by name in the default folder', async () => {
+    const body = reportBody(dashboardId, { name: 'v1_report' })
+    const created = await t.request('POST', `/api/${org}/reports?folder=ignored`, { body })
+    expect(created.body).toEqual({ code: 200, message: 'Report saved' })
+    const got = await t.request('GET', `/api/${org}/reports/v1_report`)
+    expect(got.body).toMatchObject({ name: 'v1_report', folderId: 'default' })
+    // The path name wins over the body's: v1 update cannot rename.
+    const updated = await t.request('PUT', `/api/${org}/reports/v1_report`, {
+      body: { ...got.body, name: 'renamed', title: 'New title' },
+    })
+    expect(updated.body).toEqual({ code: 200, message: 'Report saved' })
+    expect((await t.request('GET', `/api/${org}/reports/v1_report`)).body.title).toBe('New title')
+    const off = await t.request('PUT', `/api/${org}/reports/v1_report/enable?value=false`)
+    expect(off.body).toEqual({ enabled: false })
+    const list = await t.request('GET', `/api/${org}/reports`)
+    expect(list.body.map((r: { name: string }) => r.name)).toEqual(['v1_report'])
+    await t.request('POST', `/api/${org}/reports`, {
+      body: reportBody(dashboardId, { name: 'v1_b' }),
+    })
+    const bulk = await t.request('DELETE', `/api/${org}/reports/bulk`, {
+      body: { ids: ['v1_report', 'v1_b', 'never_existed'] },
+    })
+    expect(bulk.body).toMatchObject({
+      successful: ['v1_report', 'v1_b', 'never_existed'],
+      unsuccessful: [],
+      err: null,
+    })
+    const gone = await t.request('DELETE', `/api/${org}/reports/v1_report`)
+    expect(gone.status).toBe(404)
+    expect(gone.body.message).toBe('Report not found')
+  })
+})

@@ -8,10 +8,13 @@ import {
   updateDashboard,
 } from '../../dashboards/dashboards.ts'
 import { dashboardInputSchema } from '../../dashboards/model.ts'
+import { previewDashboard } from '../../dashboards/render.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
+import { fileResponse } from '../file.ts'
 import { describe } from '../openapi.ts'
 import { ok } from '../respond.ts'
+import { datasourcesOf } from './datasources.ts'
 
 const BASE = '/api/v2/:org/dashboards'
 const folderQuery = z.object({ folder: z.string().min(1).max(256).optional() })
@@ -39,6 +42,34 @@ describe({
   tag: 'dashboards',
   query: folderQuery,
   body: dashboardInputSchema,
+})
+const renderQuery = z.object({
+  format: z.enum(['pdf', 'png', 'csv']).default('pdf'),
+  tab: z.string().min(1).max(128).optional(),
+  period: z.string().min(2).max(32).default('7d'),
+  timezone: z.string().min(1).max(128).optional(),
+  panel: z.string().min(1).max(128).optional(),
+  width: z.coerce.number().int().min(100).max(10_000).optional(),
+  height: z.coerce.number().int().min(100).max(10_000).optional(),
+})
+const renderBody = z
+  .object({
+    variables: z
+      .record(
+        z.string().max(64),
+        z.union([z.string().max(10_000), z.array(z.string().max(10_000))]),
+      )
+      .optional(),
+  })
+  .default({})
+describe({
+  method: 'post',
+  path: `${BASE}/:id/render`,
+  summary: 'Render a dashboard now (pdf, png, or one panel as csv) for the period ending now',
+  tag: 'dashboards',
+  query: renderQuery,
+  body: renderBody,
+  responses: { '200': 'The file', '400': 'A panel query failed', '503': 'A datasource is down' },
 })
 describe({
   method: 'delete',
@@ -68,4 +99,14 @@ export const dashboardRoutes = new Hono<AppEnv>()
   .delete('/:id', async (c) => {
     await deleteDashboard(c.get('ctx'), c.req.param('id'))
     return ok(c, 'Dashboard deleted')
+  })
+  .post('/:id/render', async (c) => {
+    const q = queryOf(c, renderQuery)
+    const { variables } = await jsonBody(c, renderBody, { optional: true })
+    const ctx = c.get('ctx')
+    const file = await previewDashboard(ctx, datasourcesOf(c), c.req.param('id'), {
+      ...q,
+      variables,
+    })
+    return fileResponse(c, file)
   })

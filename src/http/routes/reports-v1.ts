@@ -4,7 +4,7 @@ import type { Ctx } from '../../context.ts'
 import { bulkDeleteSchema, reportInputSchema } from '../../reports/model.ts'
 import { findReportIdByName, getReport, listReports } from '../../reports/queries.ts'
 import {
-  bulkDeleteReports,
+  bulkDeleteReportsByName,
   createReport,
   deleteReport,
   setReportEnabled,
@@ -101,24 +101,8 @@ export const reportV1Routes = new Hono<AppEnv>()
     return ok(c, 'Report saved')
   })
   .delete('/bulk', async (c) => {
-    const ctx = c.get('ctx')
     const { ids: names } = await jsonBody(c, bulkDeleteSchema)
-    const ids: string[] = []
-    const byId = new Map<string, string>()
-    for (const name of names) {
-      const id = await idOf(ctx, name).catch(() => null)
-      if (id) {
-        ids.push(id)
-        byId.set(id, name)
-      }
-    }
-    const result = await bulkDeleteReports(ctx, ids)
-    const failed = new Set(result.unsuccessful)
-    return c.json({
-      successful: names.filter((n) => ![...failed].some((id) => byId.get(id) === n)),
-      unsuccessful: result.unsuccessful.map((id) => byId.get(id) ?? id),
-      err: result.err,
-    })
+    return c.json(await bulkDeleteReportsByName(c.get('ctx'), DEFAULT, names))
   })
   .get('/:name', async (c) => {
     const ctx = c.get('ctx')

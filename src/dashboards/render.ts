@@ -1,0 +1,261 @@
+import { and, eq } from 'drizzle-orm'
+import { DateTime } from 'luxon'
+import { requireOn } from '../authz/require.ts'
+import { dashboardFolder } from '../authz/vocabulary.ts'
+import type { Ctx } from '../context.ts'
+import { DatasourceConfigError, PanelQueryError, runPanelQuery } from '../datasources/query.ts'
+import type { Datasources } from '../datasources/registry.ts'
+import type { Database } from '../db/client.ts'
+import { dashboards } from '../db/schema/index.ts'
+import { BadRequestError, NotFoundError, UnavailableError } from '../errors.ts'
+import { csvFilename, renderCsv, renderPdf, renderPng, safeFilename } from '../render/index.ts'
+import type { Panel, RenderedPanel, RenderInput } from '../render/types.ts'
+import { ianaZoneOf } from '../schedule/zone.ts'
+import { parsePeriod, resolveRange } from '../timerange/index.ts'
+import { getDashboardRow } from './dashboards.ts'
+import type { DashboardDefinition, Variable } from './model.ts'
+
+/**
+ * Rendering one dashboard tab for a time range: variables merged, every panel's query run on its
+ * datasource, then the files a report type asks for. Shared by report runs and the preview.
+ */
+
+export type OutputFormat = 'pdf' | 'png' | 'csv'
+export type DashboardRow = typeof dashboards.$inferSelect
+type Tab = DashboardDefinition['tabs'][number]
+export type VariableValues = Record<string, string | string[]>
+
+export interface RenderedFile {
+  mediaType: string
+  filename: string
+  bytes: Buffer
+}
+
+/** A dashboard cannot be rendered as asked (missing tab or panel): rendering again won't help. */
+export class DashboardRenderError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DashboardRenderError'
+  }
+}
+
+export const MEDIA_TYPES: Record<OutputFormat, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  csv: 'text/csv',
+}
+
+/** The dashboard of a run, by id within the report's org (runs act for the report, not a user). */
+export async function loadDashboard(
+  database: Database,
+  org: string,
+  id: string,
+): Promise<DashboardRow | undefined> {
+  const [row] = await database.db
+    .select()
+    .from(dashboards)
+    .where(and(eq(dashboards.org, org), eq(dashboards.id, id)))
+  return row
+}
+
+/** The tab with this id; the first tab when none is asked for. */
+export function pickTab(row: DashboardRow, tabId: string | undefined): Tab {
+  const tabs = (row.definition as DashboardDefinition).tabs
+  const tab = tabId ? tabs.find((t) => t.tabId === tabId) : tabs[0]
+  if (!tab) {
+    throw new DashboardRenderError(
+      tabId
+        ? `Dashboard "${row.title}" has no tab "${tabId}"`
+        : `Dashboard "${row.title}" has no tabs`,
+    )
+  }
+  return tab
+}
+
+/**
+ * Dashboard defaults ← the report entry's `{key, value}` list ← the run's overrides. A variable
+ * whose default is a list stays a list (bound as an array for `= ANY(${v})`); a report entry may
+ * repeat a key to give several values, as OpenObserve's `var-x=a&var-x=b` does.
+ */
+export function mergeVariables(
+  defs: Pick<Variable, 'name' | 'value'>[],
+  entry: { key: string; value: string }[] = [],
+  overrides: VariableValues = {},
+): VariableValues {
+  const out: VariableValues = {}
+  const multi = new Set<string>()
+  for (const v of defs) {
+    out[v.name] = Array.isArray(v.value) ? [...v.value] : v.value
+    if (Array.isArray(v.value)) multi.add(v.name)
+  }
+  const fromEntry = new Map<string, string[]>()
+  for (const { key, value } of entry) fromEntry.set(key, [...(fromEntry.get(key) ?? []), value])
+  for (const [key, values] of fromEntry) {
+    out[key] = multi.has(key) || values.length > 1 ? values : values[0]!
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    out[key] = multi.has(key) && !Array.isArray(value) ? [value] : value
+  }
+  return out
+}
+
+const LABEL = 'yyyy-MM-dd HH:mm'
+
+/** `2026-11-16 15:30 – 2026-11-23 15:30 (Asia/Kolkata)`: the range as the report's readers live it. */
+export function rangeLabel(from: Date, to: Date, zone: string): string {
+  const f = DateTime.fromJSDate(from, { zone }).toFormat(LABEL)
+  const t = DateTime.fromJSDate(to, { zone }).toFormat(LABEL)
+  return `${f} – ${t} (${zone})`
+}
+
+export function generatedLabel(nowMs: number, zone: string): string {
+  return `${DateTime.fromMillis(nowMs, { zone }).toFormat(LABEL)} (${zone})`
+}
+
+export interface PanelRunParams {
+  org: string
+  from: Date
+  to: Date
+  timeZone: string
+  variables: VariableValues
+  signal?: AbortSignal
+}
+
+/**
+ * Runs every panel's query, one after another, stopping at the first failure (a PanelQueryError
+ * naming the panel). Text panels need no query.
+ */
+export async function queryPanels(
+  ds: Datasources,
+  panels: Panel[],
+  p: PanelRunParams,
+): Promise<RenderedPanel[]> {
+  const out: RenderedPanel[] = []
+  for (const panel of panels) {
+    p.signal?.throwIfAborted()
+    if (!panel.query) {
+      out.push({ panel })
+      continue
+    }
+    let conn: Awaited<ReturnType<Datasources['connect']>>
+    try {
+      conn = await ds.connect(p.org, panel.query.datasource)
+    } catch (err) {
+      const permanent = err instanceof DatasourceConfigError
+      throw new PanelQueryError(
+        `Panel "${panel.title || panel.id}": ${(err as Error).message}`,
+        permanent,
+      )
+    }
+    out.push({ panel, data: await runPanelQuery(conn, panel, p, ds.limits) })
+  }
+  return out
+}
+
+/** The files one report entry (or a preview) produces in `format`. */
+export async function renderFiles(
+  format: OutputFormat,
+  input: RenderInput,
+  csvPanels?: (rp: RenderedPanel) => boolean,
+): Promise<RenderedFile[]> {
+  if (format === 'pdf') {
+    const bytes = await renderPdf(input)
+    return [{ mediaType: MEDIA_TYPES.pdf, filename: safeFilename(input.title, 'pdf'), bytes }]
+  }
+  if (format === 'png') {
+    const bytes = await renderPng(input)
+    return [{ mediaType: MEDIA_TYPES.png, filename: safeFilename(input.title, 'png'), bytes }]
+  }
+  return input.panels
+    .filter((rp) => rp.data && (csvPanels ? csvPanels(rp) : true))
+    .map((rp) => ({
+      mediaType: MEDIA_TYPES.csv,
+      filename: csvFilename(rp.panel.title || rp.panel.id),
+      bytes: Buffer.from(renderCsv(rp.data!), 'utf8'),
+    }))
+}
+
+export interface PreviewOptions {
+  format: OutputFormat
+  tab?: string
+  /** A relative period ending now (`30m`, `7d`, `1M`). */
+  period: string
+  /** IANA zone the range, labels and date buckets are in. */
+  timezone?: string
+  /** csv: which panel; the first data panel when absent. */
+  panel?: string
+  width?: number
+  height?: number
+  variables?: VariableValues
+}
+
+/**
+ * Renders a dashboard now, for someone who may `get` it: the file a report would attach, without
+ * creating a report. Query failures are 400 (the dashboard's SQL) or 503 (datasource down).
+ */
+export async function previewDashboard(
+  ctx: Ctx,
+  ds: Datasources,
+  id: string,
+  o: PreviewOptions,
+): Promise<RenderedFile> {
+  const row = await getDashboardRow(ctx, id)
+  requireOn(ctx, dashboardFolder(row.folderId), 'get', 'Dashboard not found')
+  const zone = o.timezone ? ianaZoneOf(o.timezone) : 'UTC'
+  if (!zone) throw new BadRequestError(`Unknown timezone "${o.timezone}"`)
+  if (!parsePeriod(o.period)) {
+    throw new BadRequestError(`Invalid period "${o.period}": use <number><unit>, unit m h d w M y`)
+  }
+  const now = ctx.clock.now()
+  const range = resolveRange({ type: 'relative', period: o.period, from: 0, to: 0 }, now, zone)
+  const from = new Date(range.fromMs)
+  const to = new Date(range.toMs)
+  let tab: Tab
+  try {
+    tab = pickTab(row, o.tab)
+  } catch (err) {
+    throw new NotFoundError((err as Error).message)
+  }
+  let panels = tab.panels
+  if (o.format === 'csv') {
+    const chosen = o.panel
+      ? panels.find((p) => p.id === o.panel)
+      : panels.find((p) => p.query !== undefined)
+    if (!chosen) {
+      throw new NotFoundError(
+        o.panel ? `Panel "${o.panel}" not found` : 'This tab has no data panel',
+      )
+    }
+    if (!chosen.query)
+      throw new BadRequestError(`Panel "${chosen.title || chosen.id}" has no query`)
+    panels = [chosen]
+  }
+  const def = row.definition as DashboardDefinition
+  let rendered: RenderedPanel[]
+  try {
+    rendered = await queryPanels(ds, panels, {
+      org: ctx.org,
+      from,
+      to,
+      timeZone: zone,
+      variables: mergeVariables(def.variables, [], o.variables),
+    })
+  } catch (err) {
+    if (err instanceof PanelQueryError && !err.permanent) throw new UnavailableError(err.message)
+    if (err instanceof PanelQueryError) throw new BadRequestError(err.message)
+    throw err
+  }
+  const input: RenderInput = {
+    title: row.title,
+    tabName: tab.name,
+    timeRangeLabel: rangeLabel(from, to, zone),
+    generatedAtLabel: generatedLabel(now, zone),
+    panels: rendered,
+    width: o.width,
+    height: o.height,
+    timeZone: zone,
+  }
+  const [file] = await renderFiles(o.format, input)
+  if (!file) throw new BadRequestError('Nothing to render')
+  return file
+}

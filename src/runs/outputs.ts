@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto'
+import { and, asc, desc, eq, exists, sql } from 'drizzle-orm'
+import { requireOn } from '../authz/require.ts'
+import { reportFolder } from '../authz/vocabulary.ts'
+import type { Ctx } from '../context.ts'
+import type { Database } from '../db/client.ts'
+import { reportRuns, runOutputs } from '../db/schema/index.ts'
+import { NotFoundError } from '../errors.ts'
+import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
+
+/** A file a run produced, before it is stored. */
+export interface NewOutput {
+  /** Index into the report's `dashboards` of the entry that produced it. */
+  dashboard: number
+  mediaType: string
+  filename: string
+  bytes: Buffer
+}
+
+export interface StoredOutput extends NewOutput {
+  index: number
+  sha256: string
+  size: number
+}
+
+/**
+ * Stores a run's files, numbered in order, replacing whatever an earlier attempt of the same run
+ * stored: a retried run never ends up with two sets.
+ */
+export async function storeOutputs(
+  database: Database,
+  runId: string,
+  files: NewOutput[],
+  nowMs: number,
+): Promise<StoredOutput[]> {
+  const stored = files.map((f, index) => ({
+    ...f,
+    index,
+    sha256: createHash('sha256').update(f.bytes).digest('hex'),
+    size: f.bytes.length,
+  }))
+  const createdAt = new Date(nowMs)
+  await database.db.transaction(async (tx) => {
+    await tx.delete(runOutputs).where(eq(runOutputs.runId, runId))
+    // One row per statement: outputs are megabytes, not worth a giant multi-row insert.
+    for (const o of stored) {
+      await tx.insert(runOutputs).values({
+        runId,
+        index: o.index,
+        dashboard: o.dashboard,
+        mediaType: o.mediaType,
+        filename: o.filename,
+        bytes: o.bytes,
+        sha256: o.sha256,
+        size: o.size,
+        createdAt,
+      })
+    }
+  })
+  return stored
+}
+
+export interface OutputDownload {
+  runId: string
+  filename: string
+  mediaType: string
+  bytes: Buffer
+}
+
+const NO_OUTPUT = 'This report has no stored output yet'
+
+/**
+ * A cached report's latest output: file `index` of its most recent successful run that has
+ * outputs. Needs `get` on the report's folder.
+ */
+export async function latestReportOutput(
+  ctx: Ctx,
+  reportId: string,
+  index: number,
+): Promise<OutputDownload> {
+  const report = await findReport(ctx, reportId)
+  requireOn(ctx, reportFolder(report.folderId), 'get', REPORT_NOT_FOUND)
+  const db = ctx.database.db
+  const [run] = await db
+    .select({ id: reportRuns.id })
+    .from(reportRuns)
+    .where(
+      and(
+        eq(reportRuns.reportId, report.id),
+        eq(reportRuns.state, 'succeeded'),
+        exists(
+          db.select({ one: sql`1` }).from(runOutputs).where(eq(runOutputs.runId, reportRuns.id)),
+        ),
+      ),
+    )
+    .orderBy(desc(reportRuns.finishedAt), desc(reportRuns.id))
+    .limit(1)
+  if (!run) throw new NotFoundError(NO_OUTPUT)
+  const [row] = await db
+    .select({
+      filename: runOutputs.filename,
+      mediaType: runOutputs.mediaType,
+      bytes: runOutputs.bytes,
+    })
+    .from(runOutputs)
+    .where(and(eq(runOutputs.runId, run.id), eq(runOutputs.index, index)))
+    .orderBy(asc(runOutputs.index))
+  if (!row) throw new NotFoundError(`The latest output has no file ${index}`)
+  return { runId: run.id, ...row }
+}

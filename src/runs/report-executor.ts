@@ -1,0 +1,142 @@
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.ts'
+import type { DashboardDefinition } from '../dashboards/model.ts'
+import {
+  DashboardRenderError,
+  generatedLabel,
+  loadDashboard,
+  mergeVariables,
+  pickTab,
+  queryPanels,
+  rangeLabel,
+  renderFiles,
+} from '../dashboards/render.ts'
+import { PanelQueryError } from '../datasources/query.ts'
+import type { Datasources } from '../datasources/registry.ts'
+import type { Database } from '../db/client.ts'
+import type { DeliverRunInput } from '../delivery/index.ts'
+import type { ReportDashboard } from '../reports/model.ts'
+import type { RunContext, RunExecutor, RunResult } from './executor.ts'
+import { type NewOutput, storeOutputs } from './outputs.ts'
+
+/** Hands a run's stored outputs to delivery (email); returns the run's outcome. */
+export type Deliver = (input: DeliverRunInput, log: Logger) => Promise<RunResult>
+
+export interface ReportExecutorOptions {
+  database: Database
+  datasources: Datasources
+  clock: Clock
+  deliver: Deliver
+}
+
+/** A reason the run cannot succeed however often it is retried. */
+class FinalFailure extends Error {}
+
+/**
+ * The real executor: renders each dashboard of the report (in order) for the run's resolved
+ * range, stores the files as the run's outputs (replacing an earlier attempt's), then either
+ * stops there (a cached report: no recipients) or hands them to delivery.
+ *
+ * Failures that retrying cannot fix (SQL errors, a missing dashboard or datasource, the row cap,
+ * the time limit) are returned as `failed`; anything else is thrown, and the worker retries it.
+ */
+export class ReportExecutor implements RunExecutor {
+  constructor(private readonly o: ReportExecutorOptions) {}
+
+  async execute(ctx: RunContext): Promise<RunResult> {
+    const { run, report, parameters, log } = ctx
+    let files: NewOutput[]
+    try {
+      files = await this.render(ctx)
+    } catch (err) {
+      if (err instanceof FinalFailure || err instanceof DashboardRenderError) {
+        return { state: 'failed', error: err.message }
+      }
+      if (err instanceof PanelQueryError && err.permanent) {
+        return { state: 'failed', error: err.message }
+      }
+      throw err
+    }
+    const outputs = await storeOutputs(this.o.database, run.id, files, this.o.clock.now())
+    // A cached report: its outputs are the result, served by GET …/reports/{id}/output.
+    if (!hasRecipients(ctx)) return { state: 'succeeded' }
+    return this.o.deliver(
+      {
+        run,
+        report,
+        parameters,
+        outputs: outputs.map((o) => ({
+          index: o.index,
+          dashboard: o.dashboard,
+          mediaType: o.mediaType,
+          filename: o.filename,
+          bytes: o.bytes,
+        })),
+        signal: ctx.signal,
+      },
+      log,
+    )
+  }
+
+  private async render(ctx: RunContext): Promise<NewOutput[]> {
+    const { report, parameters, signal, log } = ctx
+    const entries = report.dashboards as ReportDashboard[]
+    if (entries.length === 0) throw new FinalFailure('The report has no dashboards')
+    const zone = parameters.timezone || 'UTC'
+    const files: NewOutput[] = []
+    for (const [i, entry] of entries.entries()) {
+      const started = performance.now()
+      const range = parameters.ranges?.[i]
+      if (!range) throw new FinalFailure(`No time range was resolved for dashboard ${i + 1}`)
+      const row = await loadDashboard(this.o.database, report.org, entry.dashboard)
+      if (!row) throw new FinalFailure(`Dashboard ${entry.dashboard} not found`)
+      const tab = pickTab(row, entry.tabs[0])
+      const def = row.definition as DashboardDefinition
+      const from = new Date(range.from)
+      const to = new Date(range.to)
+      const panels = await queryPanels(this.o.datasources, tab.panels, {
+        org: report.org,
+        from,
+        to,
+        timeZone: zone,
+        variables: mergeVariables(def.variables, entry.variables, parameters.variables),
+        signal,
+      })
+      const queried = performance.now()
+      signal.throwIfAborted()
+      const input = {
+        title: row.title,
+        tabName: tab.name,
+        timeRangeLabel: rangeLabel(from, to, zone),
+        generatedAtLabel: generatedLabel(this.o.clock.now(), zone),
+        panels,
+        width: entry.attachment_dimensions?.width,
+        height: entry.attachment_dimensions?.height,
+        timeZone: zone,
+      }
+      const rendered = await renderFiles(entry.report_type, input)
+      // A PDF email may carry an inline picture of the dashboard (imagePreview).
+      if (entry.report_type === 'pdf' && report.imagePreview && hasRecipients(ctx)) {
+        rendered.push(...(await renderFiles('png', input)))
+      }
+      for (const f of rendered) files.push({ ...f, dashboard: i })
+      log.info(
+        {
+          dashboard: row.id,
+          format: entry.report_type,
+          panels: panels.length,
+          queryMs: Math.round(queried - started),
+          renderMs: Math.round(performance.now() - queried),
+        },
+        'dashboard rendered',
+      )
+    }
+    return files
+  }
+}
+
+/** The trigger's destinations when it gave some, else the report's. */
+function hasRecipients({ report, parameters }: Pick<RunContext, 'report' | 'parameters'>): boolean {
+  const list = parameters.destinations ?? (report.destinations as unknown[])
+  return list.length > 0
+}

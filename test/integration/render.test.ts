@@ -1,0 +1,513 @@
+import { parse } from 'csv-parse/sync'
+import { eq } from 'drizzle-orm'
+import { PDFParse } from 'pdf-parse'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SampleDatabase } from '../../src/datasources/sample.ts'
+import { sampleDashboard } from '../../src/datasources/sample-dashboard.ts'
+import { seedSampleDashboard } from '../../src/datasources/seed-dashboard.ts'
+import { runOutputs } from '../../src/db/schema/index.ts'
+import type { RunResult } from '../../src/runs/executor.ts'
+import { ReportExecutor } from '../../src/runs/report-executor.ts'
+import { RetentionJob } from '../../src/runs/retention.ts'
+import type { Worker } from '../../src/runs/worker.ts'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { dashboardBody, makeReport, unique } from '../helpers/factories.ts'
+import { runsOf, scheduler, silent, worker } from '../helpers/runs.ts'
+
+const org = 'default'
+const T0 = Date.parse('2026-11-23T10:00:00Z')
+const HOUR = 3_600_000
+const TIMEOUT_MS = 2000
+const MAX_ROWS = 1000
+const ZONE = 'Asia/Kolkata'
+
+const squash = (s: string) => s.replace(/\s+/g, ' ')
+
+async function pdfText(pdf: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(pdf) })
+  try {
+    return squash((await parser.getText()).text)
+  } finally {
+    await parser.destroy()
+  }
+}
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(1, 4).toString('ascii')).toBe('PNG')
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR')
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) }
+}
+
+describe('rendering reports through the real executor', () => {
+  // One sample database for the whole file: each costs seconds and ~350 MB.
+  const sample = new SampleDatabase({ clock: { now: () => T0 }, log: silent })
+  let t: TestApp
+  let w: Worker
+  let dash: string
+  const delivered: string[] = []
+  let deliverResult: RunResult = { state: 'succeeded' }
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      now: T0,
+      sample,
+      queryLimits: { timeoutMs: TIMEOUT_MS, maxRows: MAX_ROWS },
+    })
+    dash = (await seedSampleDashboard(t.tdb.database, t.clock, silent))!
+    const executor = new ReportExecutor({
+      database: t.tdb.database,
+      datasources: t.datasources,
+      clock: t.clock,
+      deliver: async (input) => {
+        delivered.push(input.run.id)
+        return deliverResult
+      },
+    })
+    w = worker(t.tdb.database, t.clock, executor, { retryDelaysMs: [30_000] })
+    await w.start()
+  })
+  afterAll(async () => {
+    await w?.stop(1000)
+    await t?.close()
+    await sample.close()
+  })
+
+  const entry = (overrides: Record<string, unknown> = {}) => ({
+    folder: 'default',
+    dashboard: dash,
+    tabs: ['default'],
+    variables: [],
+    timerange: { type: 'relative', period: '30d', from: 0, to: 0 },
+    report_type: 'pdf',
+    email_attachment_type: 'standard',
+    ...overrides,
+  })
+
+  const cachedReport = (dashboards: unknown[], extra: Record<string, unknown> = {}) =>
+    makeReport(t, org, dash, 'default', {
+      dashboards,
+      destinations: [],
+      enabled: false,
+      timezone: ZONE,
+      ...extra,
+    })
+
+  // Each run a second after the last: "latest" is then well defined on the fake clock.
+  const trigger = (id: string, body?: unknown) => {
+    t.clock.advance(1000)
+    return t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=60`, { body })
+  }
+
+  const runDetail = async (id: string, runId: string) =>
+    (await t.request('GET', `/api/v2/${org}/reports/${id}/runs/${runId}`)).body
+
+  async function outputOf(id: string, index = 0) {
+    const res = await t.app.request(`/api/v2/${org}/reports/${id}/output?index=${index}`, {
+      headers: { authorization: t.root },
+    })
+    return { res, bytes: Buffer.from(await res.arrayBuffer()) }
+  }
+
+  /** A dashboard with one panel on the sample datasource running `sql`. */
+  async function sqlDashboard(title: string, sql: string): Promise<string> {
+    const body = dashboardBody({
+      tabs: [
+        {
+          tabId: 'default',
+          name: 'Main',
+          panels: [
+            {
+              id: 'p1',
+              type: 'table',
+              title,
+              query: { datasource: 'sample', sql },
+              layout: { x: 0, y: 0, w: 24, h: 8 },
+            },
+          ],
+        },
+      ],
+    })
+    const res = await t.request('POST', `/api/v2/${org}/dashboards`, { body })
+    expect(res.status).toBe(200)
+    return res.body.id
+  }
+
+  it('seeds the sample dashboard once', async () => {
+    expect(await seedSampleDashboard(t.tdb.database, t.clock, silent)).toBeUndefined()
+    const list = await t.request('GET', `/api/v2/${org}/dashboards`)
+    const samples = list.body.list.filter((d: { title: string }) => d.title === 'Sample sales')
+    expect(samples).toHaveLength(1)
+    expect(samples[0].tabs[0].panels).toHaveLength(8)
+  })
+
+  it('a cached PDF report of the sample dashboard has its title, panels and range as text', async () => {
+    const id = await cachedReport([entry()])
+    const started = performance.now()
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(200)
+    const run = await runDetail(id, res.body.run_id)
+    expect(run.outputs).toEqual([
+      expect.objectContaining({
+        index: 0,
+        media_type: 'application/pdf',
+        filename: 'Sample sales.pdf',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    ])
+    expect(delivered).not.toContain(res.body.run_id)
+    const { res: out, bytes } = await outputOf(id)
+    expect(out.status).toBe(200)
+    expect(out.headers.get('content-type')).toBe('application/pdf')
+    expect(out.headers.get('content-disposition')).toBe('attachment; filename="Sample sales.pdf"')
+    expect(out.headers.get('x-herald-run-id')).toBe(res.body.run_id)
+    expect(bytes.subarray(0, 5).toString('ascii')).toBe('%PDF-')
+    expect(bytes.length).toBe(run.outputs[0].size)
+    const text = await pdfText(bytes)
+    expect(text).toContain('Sample sales')
+    for (const panel of sampleDashboard.tabs[0]!.panels) expect(text).toContain(panel.title)
+    // 30 days ending at the run, in the report's zone.
+    expect(text).toContain('2026-10-24 15:30 – 2026-11-23 15:30 (Asia/Kolkata)')
+    // Table cells and chart labels come from the query results.
+    expect(text).toContain('United States')
+    console.info(`PDF report through the executor: ${Math.round(performance.now() - started)} ms`)
+  })
+
+  it('a PNG report has the requested attachment_dimensions', async () => {
+    const id = await cachedReport([
+      entry({ report_type: 'png', attachment_dimensions: { width: 1200, height: 900 } }),
+    ])
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(200)
+    const { res: out, bytes } = await outputOf(id)
+    expect(out.headers.get('content-type')).toBe('image/png')
+    expect(pngSize(bytes)).toEqual({ width: 1200, height: 900 })
+  })
+
+  it('a CSV report has one file per data panel that parses back to the query rows', async () => {
+    const id = await cachedReport([entry({ report_type: 'csv' })])
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(200)
+    const run = await runDetail(id, res.body.run_id)
+    const dataPanels = sampleDashboard.tabs[0]!.panels.filter((p) => p.query)
+    expect(run.outputs.map((o: { filename: string }) => o.filename)).toEqual(
+      dataPanels.map((p) => `${p.title}.csv`),
+    )
+    const byCountry = run.outputs.findIndex(
+      (o: { filename: string }) => o.filename === 'Revenue by country.csv',
+    )
+    const { res: out, bytes } = await outputOf(id, byCountry)
+    expect(out.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    const records = parse(bytes.toString('utf8')) as string[][]
+    const { from, to } = run.parameters.ranges[0]
+    const expected = await sample.exec(
+      `SELECT country, sum(amount) AS revenue FROM orders
+       WHERE created_at >= $1 AND created_at < $2 AND status = 'completed'
+       GROUP BY 1 ORDER BY 2 DESC`,
+      [from, to],
+    )
+    expect(records[0]).toEqual(['country', 'revenue'])
+    expect(records.slice(1)).toEqual(expected.rows.map((r) => [r.country, String(r.revenue)]))
+    expect(records.length).toBeGreaterThan(5)
+
+    // Daily buckets fall on local midnights: 00:00 in Kolkata is 18:30 UTC.
+    const perDay = run.outputs.findIndex(
+      (o: { filename: string }) => o.filename === 'Orders per day.csv',
+    )
+    const days = (parse((await outputOf(id, perDay)).bytes.toString('utf8')) as string[][]).slice(1)
+    expect(days.length).toBeGreaterThanOrEqual(30)
+    for (const [day] of days) expect(day).toMatch(/T18:30:00\.000Z$/)
+  })
+
+  it('binds report and trigger variables: a hostile value stays an inert literal', async () => {
+    const hostile = "'; DROP TABLE orders; --"
+    const id = await cachedReport([
+      entry({ report_type: 'csv', variables: [{ key: 'country', value: hostile }] }),
+    ])
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(200)
+    const run = await runDetail(id, res.body.run_id)
+    const { bytes } = await outputOf(
+      id,
+      run.outputs.findIndex((o: { filename: string }) => o.filename === 'Orders.csv'),
+    )
+    expect(parse(bytes.toString('utf8'))).toEqual([['orders'], ['0']])
+    const still = await sample.exec('SELECT count(*)::int AS n FROM orders')
+    expect(still.rows[0]?.n).toBeGreaterThan(1000)
+
+    // A trigger's override replaces the report's value; a multi-value variable stays a list.
+    const again = await trigger(id, { variables: { country: ['France', 'Japan'] } })
+    expect(again.status, again.text).toBe(200)
+    const run2 = await runDetail(id, again.body.run_id)
+    const byCountry = run2.outputs.findIndex(
+      (o: { filename: string }) => o.filename === 'Revenue by country.csv',
+    )
+    const rows = parse((await outputOf(id, byCountry)).bytes.toString('utf8')) as string[][]
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(['France', 'Japan'])
+  })
+
+  async function expectFailure(sql: string, title: string, error: RegExp) {
+    const d = await sqlDashboard(title, sql)
+    const id = await cachedReport([entry({ dashboard: d })])
+    const started = performance.now()
+    const res = await trigger(id)
+    const elapsed = performance.now() - started
+    expect(res.status, res.text).toBe(500)
+    expect(res.body.state).toBe('failed')
+    expect(res.body.message).toMatch(error)
+    expect(res.body.message.startsWith(`Panel "${title}": `)).toBe(true)
+    // Final at once: no retries for what would fail the same way.
+    const run = await runDetail(id, res.body.run_id)
+    expect(run.attempt).toBe(1)
+    expect(run.outputs).toEqual([])
+    return elapsed
+  }
+
+  it('fails a run whose panel SQL is wrong, naming the panel', async () => {
+    await expectFailure(
+      'SELECT * FROM no_such_table',
+      'Revenue by country',
+      /relation "no_such_table" does not exist/,
+    )
+  })
+
+  it('a slow query fails the run within the time limit, and the next run succeeds', async () => {
+    const elapsed = await expectFailure(
+      'SELECT pg_sleep(30)',
+      'Slow panel',
+      new RegExp(`did not finish within ${TIMEOUT_MS} ms`),
+    )
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + 5000)
+    // The process stayed responsive, and the sample database comes back for the next run.
+    expect((await t.request('GET', '/healthz', { auth: null })).status).toBe(200)
+    const id = await cachedReport([entry()])
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(200)
+  })
+
+  it('refuses writes: panel queries run in a read-only transaction', async () => {
+    await expectFailure(
+      "INSERT INTO orders VALUES (999999, now(), 'x', 'y', 1, 'completed')",
+      'Sneaky insert',
+      /cannot execute INSERT in a read-only transaction/,
+    )
+    await expectFailure(
+      'DROP TABLE orders',
+      'Sneaky drop',
+      /cannot execute DROP TABLE in a read-only transaction/,
+    )
+    await expectFailure(
+      'SELECT 1; DROP TABLE orders',
+      'Two statements',
+      /cannot insert multiple commands into a prepared statement/,
+    )
+    const still = await sample.exec('SELECT count(*)::int AS n FROM orders')
+    expect(still.rows[0]?.n).toBeGreaterThan(1000)
+  })
+
+  it('caps the rows a panel may return', async () => {
+    await expectFailure(
+      'SELECT g FROM generate_series(1, 5000) AS g',
+      'Too many rows',
+      new RegExp(`more than ${MAX_ROWS} rows`),
+    )
+    // At the cap exactly is fine.
+    const d = await sqlDashboard('Just enough', `SELECT g FROM generate_series(1, ${MAX_ROWS}) g`)
+    const id = await cachedReport([entry({ dashboard: d, report_type: 'csv' })])
+    expect((await trigger(id)).status).toBe(200)
+  })
+
+  it('hands reports with recipients to delivery with the stored outputs', async () => {
+    const id = await makeReport(t, org, dash, 'default', {
+      dashboards: [entry()],
+      destinations: [{ email: 'ops@example.com' }],
+      enabled: false,
+      imagePreview: true,
+    })
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(200)
+    expect(delivered).toContain(res.body.run_id)
+    const run = await runDetail(id, res.body.run_id)
+    // The PDF, and the inline PNG preview imagePreview asks for.
+    expect(run.outputs.map((o: { media_type: string }) => o.media_type)).toEqual([
+      'application/pdf',
+      'image/png',
+    ])
+  })
+
+  it('a retried run replaces its outputs instead of adding to them', async () => {
+    deliverResult = {
+      state: 'retry',
+      retryAt: t.clock.now() + HOUR,
+      error: 'recipient backing off',
+    }
+    try {
+      const id = await makeReport(t, org, dash, 'default', {
+        dashboards: [entry({ report_type: 'csv' })],
+        destinations: [{ email: 'ops@example.com' }],
+        enabled: false,
+      })
+      const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
+      // The worker picks the run up on its own (NOTIFY); wait until it went back to the queue.
+      for (let i = 0; i < 600 && !delivered.includes(res.body.run_id); i++) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      await w.idle()
+      expect((await runsOf(t.tdb.database, id))[0]?.state).toBe('queued')
+      deliverResult = { state: 'succeeded' }
+      t.clock.advance(HOUR + 1000)
+      await w.tick()
+      await w.idle()
+      const [run] = await runsOf(t.tdb.database, id)
+      expect(run?.state).toBe('succeeded')
+      expect(delivered.filter((r) => r === res.body.run_id)).toHaveLength(2)
+      const rows = await t.tdb.database.db
+        .select({ index: runOutputs.index })
+        .from(runOutputs)
+        .where(eq(runOutputs.runId, res.body.run_id))
+      expect(rows.map((r) => r.index).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6])
+    } finally {
+      deliverResult = { state: 'succeeded' }
+    }
+  })
+
+  it('GET …/output is a 404 envelope until a run succeeded', async () => {
+    const id = await cachedReport([entry()])
+    const res = await t.request('GET', `/api/v2/${org}/reports/${id}/output`)
+    expect(res.status).toBe(404)
+    expect(res.body).toMatchObject({ code: 404, error: 'not_found' })
+    const other = await t.request('GET', `/api/v2/elsewhere/reports/${id}/output`)
+    expect(other.status).toBe(404)
+  })
+
+  it('GET …/output serves the latest PDF after scheduled runs', async () => {
+    t.clock.set(T0)
+    const id = await makeReport(t, org, dash, 'default', {
+      dashboards: [entry({ timerange: { type: 'relative', period: '1d', from: 0, to: 0 } })],
+      destinations: [],
+      enabled: true,
+      timezone: 'UTC',
+      frequency: { type: 'hours', interval: 1, cron: '' },
+      start: (T0 + HOUR) * 1000,
+    })
+    const s = scheduler(t.tdb.database, t.clock)
+    const runSlot = async (at: number) => {
+      t.clock.set(at)
+      await s.tick()
+      await w.tick()
+      await w.idle()
+    }
+    await runSlot(T0 + HOUR + 1000)
+    await runSlot(T0 + 2 * HOUR + 1000)
+    const runs = await runsOf(t.tdb.database, id)
+    expect(runs.map((r) => [r.trigger, r.state])).toEqual([
+      ['schedule', 'succeeded'],
+      ['schedule', 'succeeded'],
+    ])
+    const { res, bytes } = await outputOf(id)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-herald-run-id')).toBe(runs[1]!.id)
+    const text = await pdfText(bytes)
+    expect(text).toContain('2026-11-22 12:00 – 2026-11-23 12:00 (UTC)')
+    t.clock.set(T0)
+  })
+
+  it('previews a dashboard as PDF, PNG or one panel as CSV for whoever may get it', async () => {
+    t.clock.set(T0)
+    const viewer = await t.member(org, ['viewer'])
+    const pdf = await t.app.request(
+      `/api/v2/${org}/dashboards/${dash}/render?format=pdf&period=7d&timezone=${ZONE}`,
+      { method: 'POST', headers: { authorization: viewer } },
+    )
+    expect(pdf.status).toBe(200)
+    expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="Sample sales.pdf"')
+    const text = await pdfText(Buffer.from(await pdf.arrayBuffer()))
+    expect(text).toContain('2026-11-16 15:30 – 2026-11-23 15:30 (Asia/Kolkata)')
+
+    const png = await t.app.request(
+      `/api/v2/${org}/dashboards/${dash}/render?format=png&width=800&height=600`,
+      { method: 'POST', headers: { authorization: viewer } },
+    )
+    expect(pngSize(Buffer.from(await png.arrayBuffer()))).toEqual({ width: 800, height: 600 })
+
+    const csv = await t.app.request(
+      `/api/v2/${org}/dashboards/${dash}/render?format=csv&panel=orders-by-status`,
+      {
+        method: 'POST',
+        headers: { authorization: viewer, 'content-type': 'application/json' },
+        body: JSON.stringify({ variables: { country: ['Germany'] } }),
+      },
+    )
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-disposition')).toBe(
+      'attachment; filename="Orders by status.csv"',
+    )
+    const rows = parse(await csv.text()) as string[][]
+    expect(rows[0]).toEqual(['status', 'orders'])
+    expect(rows.slice(1).map((r) => r[0])).toContain('completed')
+  })
+
+  it('preview errors are envelopes: bad SQL 400 naming the panel, unknown ids 404', async () => {
+    const d = await sqlDashboard('Broken', 'SELECT nope FROM orders')
+    const bad = await t.request('POST', `/api/v2/${org}/dashboards/${d}/render`)
+    expect(bad.status).toBe(400)
+    expect(bad.body.message).toMatch(/^Panel "Broken": column "nope" does not exist/)
+    const missing = await t.request('POST', `/api/v2/${org}/dashboards/nope/render`)
+    expect(missing.status).toBe(404)
+    const panel = await t.request(
+      'POST',
+      `/api/v2/${org}/dashboards/${dash}/render?format=csv&panel=x`,
+    )
+    expect(panel.status).toBe(404)
+    const format = await t.request('POST', `/api/v2/${org}/dashboards/${dash}/render?format=doc`)
+    expect(format.status).toBe(400)
+    const outsider = await t.member(unique('elsewhere'), ['admin'])
+    const hidden = await t.request('POST', `/api/v2/${org}/dashboards/${dash}/render`, {
+      auth: outsider,
+    })
+    expect(hidden.status).toBe(403)
+  })
+
+  it('purges outputs past the retention period, keeping each cached report’s latest', async () => {
+    t.clock.set(T0)
+    const cached = await cachedReport([entry({ report_type: 'csv' })])
+    const first = (await trigger(cached)).body.run_id
+    const latest = (await trigger(cached)).body.run_id
+    const emailed = await makeReport(t, org, dash, 'default', {
+      dashboards: [entry({ report_type: 'csv' })],
+      destinations: [{ email: 'ops@example.com' }],
+      enabled: false,
+    })
+    const sent = (await trigger(emailed)).body.run_id
+    const count = async (runId: string) =>
+      (
+        await t.tdb.database.db
+          .select({ i: runOutputs.index })
+          .from(runOutputs)
+          .where(eq(runOutputs.runId, runId))
+      ).length
+    expect(await count(first)).toBe(7)
+
+    const job = new RetentionJob({
+      database: t.tdb.database,
+      clock: t.clock,
+      log: silent,
+      retentionDays: 30,
+    })
+    t.clock.set(T0 + 29 * 24 * HOUR)
+    expect(await job.runOnce()).toBe(0)
+    t.clock.set(T0 + 31 * 24 * HOUR)
+    expect(await job.runOnce()).toBeGreaterThanOrEqual(14)
+    expect(await count(first)).toBe(0)
+    expect(await count(sent)).toBe(0)
+    expect(await count(latest)).toBe(7)
+    const { res } = await outputOf(cached)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-herald-run-id')).toBe(latest)
+    t.clock.set(T0)
+  })
+})
