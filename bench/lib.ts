@@ -109,7 +109,7 @@ export function spawnHerald(
 ): HeraldChild {
   const dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'herald-bench-data-'))
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'bench/herald-entry.ts'], {
-    cwd: ROOT,
+    cwd: HERALD_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
 import { reportRuns, reports } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
+import { WakeLoop } from '../lib/wake-loop.ts'
 import type { Metrics } from '../metrics.ts'
 import type { ReportRow } from '../reports/queries.ts'
 import type { RunExecutor, RunResult } from './executor.ts'
@@ -47,11 +48,8 @@ export class Worker {
   private readonly metrics: Metrics | undefined
   private readonly inflight = new Map<string, Promise<void>>()
   private readonly controllers = new Map<string, AbortController>()
-  private timer: NodeJS.Timeout | undefined
-  private ticking: Promise<void> | undefined
-  private again = false
-  private running = false
   private unlisten: (() => Promise<void>) | undefined
+  private readonly loop: WakeLoop
 
   constructor(o: WorkerOptions) {
     this.database = o.database
@@ -64,49 +62,35 @@ export class Worker {
     this.maxIdleMs = o.maxIdleMs ?? 30_000
     this.metrics = o.metrics
     this.id = o.id ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`
+    this.loop = new WakeLoop({
+      name: 'worker',
+      log: this.log,
+      step: async () => {
+        const free = this.concurrency - this.inflight.size
+        return free > 0 && (await this.tick()) === free
+      },
+      sleepMs: () => this.sleepMs(),
+    })
   }
 
   async start(): Promise<void> {
-    this.running = true
-    this.unlisten = await this.database.listen(RUNS_CHANNEL, () => this.poke())
-    this.poke()
+    this.unlisten = await this.database.listen(RUNS_CHANNEL, () => this.loop.poke())
+    this.loop.start()
   }
 
   /** Stops claiming, waits for runs in flight (up to `deadlineMs`), then aborts the rest. */
   async stop(deadlineMs = 10_000): Promise<void> {
-    this.running = false
-    clearTimeout(this.timer)
+    await this.loop.stop()
     await this.unlisten?.()
     const all = Promise.allSettled([...this.inflight.values()])
     const timeout = new Promise((r) => setTimeout(r, deadlineMs).unref())
     await Promise.race([all, timeout])
     for (const c of this.controllers.values()) c.abort()
-    await this.ticking
   }
 
-  /** Ask for a tick soon; ticks never overlap. */
+  /** Ask for a pass soon (a run was queued or finished). */
   poke(): void {
-    if (!this.running) return
-    if (this.ticking) {
-      this.again = true
-      return
-    }
-    clearTimeout(this.timer)
-    this.ticking = this.loop().finally(() => {
-      this.ticking = undefined
-    })
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false
-      try {
-        await this.tick()
-      } catch (err) {
-        this.log.error({ err }, 'worker tick failed')
-      }
-    } while (this.again && this.running)
-    if (this.running) await this.armTimer()
+    this.loop.poke()
   }
 
   /** One pass: requeue expired leases, claim what fits, start executing it. */
@@ -128,18 +112,20 @@ export class Worker {
       })
       this.inflight.set(run.id, p)
     }
-    if (claimed.length === free) this.again = true
     return claimed.length
   }
 
   /** Resolves when nothing is in flight (tests). */
   async idle(): Promise<void> {
-    while (this.inflight.size > 0 || this.ticking) {
-      await Promise.allSettled([...this.inflight.values(), this.ticking])
+    while (this.inflight.size > 0) {
+      await Promise.allSettled([...this.inflight.values()])
+      await this.loop.settled()
     }
+    await this.loop.settled()
   }
 
-  private async armTimer(): Promise<void> {
+  /** Until the next queued run is due or the next lease expires. */
+  private async sleepMs(): Promise<number> {
     const now = this.clock.now()
     const [q] = await this.database.db
       .select({ at: min(reportRuns.runAfter) })
@@ -149,13 +135,8 @@ export class Worker {
       .select({ at: min(reportRuns.leaseExpiresAt) })
       .from(reportRuns)
       .where(eq(reportRuns.state, 'running'))
-    const candidates = [q?.at, l?.at]
-      .filter((d): d is Date => !!d)
-      .map((d) => new Date(d).getTime())
-    const next = Math.min(now + this.maxIdleMs, ...candidates)
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.poke(), Math.max(10, next - now + 5))
-    this.timer.unref()
+    const due = [q?.at, l?.at].filter((d): d is Date => !!d).map((d) => new Date(d).getTime())
+    return Math.min(now + this.maxIdleMs, ...due) - now + 5
   }
 
   async claim(limit: number): Promise<RunRow[]> {

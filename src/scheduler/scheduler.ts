@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
 import { reports } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
+import { WakeLoop } from '../lib/wake-loop.ts'
 import type { Metrics } from '../metrics.ts'
 import { scheduleOf } from '../reports/schedule-of.ts'
 import { REPORTS_CHANNEL, RUNS_CHANNEL } from '../runs/model.ts'
@@ -42,11 +43,8 @@ export class Scheduler {
   private readonly batchSize: number
   private readonly maxIdleMs: number
   private readonly metrics: Metrics | undefined
-  private timer: NodeJS.Timeout | undefined
-  private ticking: Promise<void> | undefined
-  private again = false
-  private running = false
   private unlisten: (() => Promise<void>) | undefined
+  private readonly loop: WakeLoop
 
   constructor(o: SchedulerOptions) {
     this.database = o.database
@@ -55,57 +53,38 @@ export class Scheduler {
     this.batchSize = o.batchSize ?? 500
     this.maxIdleMs = o.maxIdleMs ?? 60_000
     this.metrics = o.metrics
-  }
-
-  async start(): Promise<void> {
-    this.running = true
-    this.unlisten = await this.database.listen(REPORTS_CHANNEL, () => this.poke())
-    this.poke()
-  }
-
-  async stop(): Promise<void> {
-    this.running = false
-    clearTimeout(this.timer)
-    await this.unlisten?.()
-    await this.ticking
-  }
-
-  poke(): void {
-    if (!this.running) return
-    if (this.ticking) {
-      this.again = true
-      return
-    }
-    clearTimeout(this.timer)
-    this.ticking = this.loop().finally(() => {
-      this.ticking = undefined
+    this.loop = new WakeLoop({
+      name: 'scheduler',
+      log: this.log,
+      step: async () => (await this.tick()) === this.batchSize,
+      sleepMs: () => this.sleepMs(),
     })
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false
-      try {
-        while (this.running && (await this.tick()) === this.batchSize) {}
-      } catch (err) {
-        this.log.error({ err }, 'scheduler tick failed')
-      }
-    } while (this.again && this.running)
-    if (this.running) await this.armTimer()
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(REPORTS_CHANNEL, () => this.loop.poke())
+    this.loop.start()
   }
 
-  /** Sleep until the earliest next_run_at (LISTEN wakes us sooner when a report changes). */
-  private async armTimer(): Promise<void> {
+  async stop(): Promise<void> {
+    await this.loop.stop()
+    await this.unlisten?.()
+  }
+
+  /** Ask for a pass soon (a report changed). */
+  poke(): void {
+    this.loop.poke()
+  }
+
+  /** Until the earliest next_run_at (LISTEN wakes us sooner when a report changes). */
+  private async sleepMs(): Promise<number> {
     const now = this.clock.now()
     const [row] = await this.database.db
       .select({ at: min(reports.nextRunAt) })
       .from(reports)
       .where(eq(reports.enabled, true))
     const at = row?.at ? new Date(row.at).getTime() : Number.POSITIVE_INFINITY
-    const wait = Math.max(5, Math.min(at, now + this.maxIdleMs) - now)
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.poke(), wait)
-    this.timer.unref()
+    return Math.min(at, now + this.maxIdleMs) - now
   }
 
   /** Claims one batch of due reports and queues their runs. Returns how many were claimed. */
