@@ -15,8 +15,6 @@
  *   npm run bench -- burst [--n 10000] [--concurrency 64] [--lead-ms 5000] [--log-level info]
  *                          [--peer-poll-ms 2000] [--no-peer] [--cpu-prof]
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { Logger, run } from 'graphile-worker'
 import postgres from 'postgres'
 import {
@@ -32,6 +30,7 @@ import {
   sleep,
   spawnHerald,
   tempDir,
+  topSelfTime,
   until,
   verdict,
 } from './lib.ts'
@@ -104,9 +103,11 @@ async function herald() {
     const rows = await sql<{ ms: number }[]>`
       select extract(epoch from (started_at - scheduled_for)) * 1000 as ms
       from report_runs order by 1`
-    const [span] = await sql<{ started: number; finished: number }[]>`
-      select extract(epoch from max(started_at) - ${new Date(slot)}::timestamptz) * 1000 as started,
-             extract(epoch from max(finished_at) - ${new Date(slot)}::timestamptz) * 1000 as finished
+    const at = new Date(slot)
+    const [span] = await sql<{ queued: number; started: number; finished: number }[]>`
+      select extract(epoch from max(created_at) - ${at}::timestamptz) * 1000 as queued,
+             extract(epoch from max(started_at) - ${at}::timestamptz) * 1000 as started,
+             extract(epoch from max(finished_at) - ${at}::timestamptz) * 1000 as finished
       from report_runs`
     const lat = summarise(
       rows.map((r) => Number(r.ms)),
@@ -119,6 +120,7 @@ async function herald() {
     return {
       xactsPerRun: Math.round((xacts / N) * 100) / 100,
       ...lat,
+      queuedMs: round1(Number(span?.queued)),
       finishedMs: round1(Number(span?.finished)),
       idleRssMb: idle.rssMb,
       peakRssMb: Math.max(stats.hwmMb, peakRss),
@@ -188,37 +190,6 @@ async function graphile() {
   }
 }
 
-/** The functions with the most self time in the V8 profile(s) written to `dir`. */
-function topSelfTime(dir: string, top = 20): string[] {
-  interface Node {
-    id: number
-    callFrame: { functionName: string; url: string; lineNumber: number }
-  }
-  const self = new Map<string, number>()
-  let total = 0
-  for (const file of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
-    const p = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-      nodes: Node[]
-      samples: number[]
-      timeDeltas: number[]
-    }
-    const byId = new Map(p.nodes.map((n) => [n.id, n]))
-    p.samples.forEach((id, i) => {
-      const cf = byId.get(id)?.callFrame
-      if (!cf) return
-      const where = cf.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/main\//, '')
-      const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
-      const dt = p.timeDeltas[i] ?? 0
-      self.set(key, (self.get(key) ?? 0) + dt)
-      total += dt
-    })
-  }
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
-}
-
 async function main() {
   const h = await herald()
   const peer = f.has('no-peer') ? undefined : await graphile()
@@ -232,6 +203,7 @@ async function main() {
     p99_ms: h.p99,
     max_ms: h.max,
     drain_per_s: h.drainPerS,
+    last_queued_ms: h.queuedMs,
     all_finished_ms: h.finishedMs,
     xacts_per_run: h.xactsPerRun,
     idle_rss_mb: h.idleRssMb,

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -292,4 +292,35 @@ export async function seedReports(sql: Sql, s: SeedReports): Promise<string[]> {
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix))
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** The functions with the most self time in the V8 profile(s) written to `dir`. */
+export function topSelfTime(dir: string, top = 20): string[] {
+  interface Node {
+    id: number
+    callFrame: { functionName: string; url: string; lineNumber: number }
+  }
+  const self = new Map<string, number>()
+  let total = 0
+  for (const file of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      nodes: Node[]
+      samples: number[]
+      timeDeltas: number[]
+    }
+    const byId = new Map(p.nodes.map((n) => [n.id, n]))
+    p.samples.forEach((id, i) => {
+      const cf = byId.get(id)?.callFrame
+      if (!cf) return
+      const where = cf.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/main\//, '')
+      const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
+      const dt = p.timeDeltas[i] ?? 0
+      self.set(key, (self.get(key) ?? 0) + dt)
+      total += dt
+    })
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
 }

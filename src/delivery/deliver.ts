@@ -6,6 +6,7 @@ import type { DryRunResult } from '../runs/model.ts'
 import {
   buildMessage,
   composeContent,
+  type Envelope,
   encodedSize,
   type MailContext,
   type MessageContent,
@@ -89,8 +90,9 @@ async function prepare(deps: DeliveryDeps, input: DeliverRunInput): Promise<Prep
   }
   const files = planFiles(report, outputs)
   const envelopeFrom = parseMailbox(settings.from)?.address ?? settings.from
-  const measure = async (c: MessageContent) =>
-    (await buildMessage(mailFor(c, sample(settings, run.id)))).length
+  // Measured as one recipient's message; the others differ only in To and Message-ID.
+  const probe = envelopeFor(deps, input, 'recipient@example.invalid')
+  const measure = async (c: MessageContent) => (await buildMessage(mailFor(c, probe))).length
   let content = composeContent(ctx, files, new Map())
   let size = await measure(content)
   if (size > settings.maxMessageBytes && files.length > 0) {
@@ -125,14 +127,14 @@ async function prepare(deps: DeliveryDeps, input: DeliverRunInput): Promise<Prep
   return { content, files, envelopeFrom, size }
 }
 
-function sample(settings: DeliveryDeps['settings'], runId: string) {
-  const to = 'recipient@example.invalid'
+function envelopeFor(deps: DeliveryDeps, input: DeliverRunInput, to: string): Envelope {
   return {
-    from: settings.from,
-    replyTo: settings.replyTo,
+    from: deps.settings.from,
+    replyTo: deps.settings.replyTo,
     to,
-    messageId: messageIdFor(runId, to),
-    date: new Date(0),
+    messageId: messageIdFor(input.run.id, to),
+    date: new Date(deps.clock.now()),
+    headers: { 'X-Herald-Report': input.report.id, 'X-Herald-Run': input.run.id },
   }
 }
 
@@ -144,7 +146,8 @@ async function attempt(
   row: DeliveryRow,
 ): Promise<{ id: string; messageId: string } | null> {
   const { clock, settings, log } = deps
-  const messageId = messageIdFor(input.run.id, row.recipient)
+  const envelope = envelopeFor(deps, input, row.recipient)
+  const { messageId } = envelope
   if (row.possibleDuplicate) {
     log.warn(
       { runId: input.run.id, recipient: row.recipient, messageId },
@@ -152,16 +155,7 @@ async function attempt(
     )
   }
   try {
-    const raw = await buildMessage(
-      mailFor(prepared.content, {
-        from: settings.from,
-        replyTo: settings.replyTo,
-        to: row.recipient,
-        messageId,
-        date: new Date(clock.now()),
-        headers: { 'X-Herald-Report': input.report.id, 'X-Herald-Run': input.run.id },
-      }),
-    )
+    const raw = await buildMessage(mailFor(prepared.content, envelope))
     await deps.mailer.send({ from: prepared.envelopeFrom, to: row.recipient, messageId, raw })
     return { id: row.id, messageId }
   } catch (err) {

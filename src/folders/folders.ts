@@ -3,10 +3,10 @@ import { audit } from '../audit/audit.ts'
 import { folderObject, requireAdmin } from '../authz/require.ts'
 import { removeFolderGrants } from '../authz/roles.ts'
 import type { Ctx } from '../context.ts'
-import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { dashboards, folders, reports } from '../db/schema/index.ts'
 import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
+import { isUniqueViolation } from '../lib/sqlstate.ts'
 
 export type FolderType = 'reports' | 'dashboards'
 

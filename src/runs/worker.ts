@@ -9,7 +9,7 @@ import { WakeLoop } from '../lib/wake-loop.ts'
 import type { Metrics } from '../metrics.ts'
 import type { ReportRow } from '../reports/queries.ts'
 import type { RunExecutor, RunResult } from './executor.ts'
-import { RUN_DONE_CHANNEL, RUNS_CHANNEL, type RunRow } from './model.ts'
+import { RUN_DONE_CHANNEL, RUNS_CHANNEL, type RunParameters, type RunRow } from './model.ts'
 import { resolveRunParameters } from './params.ts'
 
 export interface WorkerOptions {
@@ -50,6 +50,7 @@ export class Worker {
   private readonly controllers = new Map<string, AbortController>()
   private unlisten: (() => Promise<void>) | undefined
   private readonly loop: WakeLoop
+  private lastReap = Number.NEGATIVE_INFINITY
 
   constructor(o: WorkerOptions) {
     this.database = o.database
@@ -95,7 +96,13 @@ export class Worker {
 
   /** One pass: requeue expired leases, claim what fits, start executing it. */
   async tick(): Promise<number> {
-    await this.reapExpired()
+    // Expired leases are rare (a crash): checking about once a second is enough, and keeps a
+    // burst's per-run cost to the claim and the finish.
+    const now0 = this.clock.now()
+    if (now0 - this.lastReap >= Math.min(this.leaseMs / 4, 1000) || now0 < this.lastReap) {
+      this.lastReap = now0
+      await this.reapExpired()
+    }
     const free = this.concurrency - this.inflight.size
     if (free <= 0) return 0
     const claimed = await this.claim(free)
@@ -105,8 +112,14 @@ export class Worker {
       const due = run.attempt === 1 && run.scheduledFor ? run.scheduledFor : run.runAfter
       this.metrics?.runStartLag.observe((now - due.getTime()) / 1000)
     }
+    // One query for the batch's reports rather than one per run: bursts claim hundreds at once.
+    const ids = [...new Set(claimed.map((r) => r.reportId))]
+    const rows = ids.length
+      ? await this.database.db.select().from(reports).where(inArray(reports.id, ids))
+      : []
+    const reportOf = new Map(rows.map((r) => [r.id, r]))
     for (const run of claimed) {
-      const p = this.execute(run).finally(() => {
+      const p = this.execute(run, reportOf.get(run.reportId)).finally(() => {
         this.inflight.delete(run.id)
         this.poke()
       })
@@ -196,7 +209,7 @@ export class Worker {
     return rows.length
   }
 
-  private async execute(run: RunRow): Promise<void> {
+  private async execute(run: RunRow, report: ReportRow | undefined): Promise<void> {
     const log = this.log.child({ runId: run.id, reportId: run.reportId, attempt: run.attempt })
     const controller = new AbortController()
     this.controllers.set(run.id, controller)
@@ -206,19 +219,12 @@ export class Worker {
     )
     renew.unref()
     let result: RunResult
+    let parameters: RunParameters | undefined
     try {
-      const [report] = await this.database.db
-        .select()
-        .from(reports)
-        .where(eq(reports.id, run.reportId))
       if (!report) {
         result = { state: 'failed', error: 'The report was deleted' }
       } else {
-        const parameters = resolveRunParameters(report, run)
-        await this.database.db
-          .update(reportRuns)
-          .set({ parameters })
-          .where(eq(reportRuns.id, run.id))
+        parameters = resolveRunParameters(report, run)
         result = await this.executor.execute({
           run,
           report,
@@ -235,7 +241,7 @@ export class Worker {
       clearInterval(renew)
       this.controllers.delete(run.id)
     }
-    await this.finish(run, result, log)
+    await this.finish(run, result, log, parameters)
   }
 
   private retryOrFail(run: RunRow, error: string): RunResult {
@@ -255,7 +261,13 @@ export class Worker {
     }
   }
 
-  private async finish(run: RunRow, result: RunResult, log: Logger): Promise<void> {
+  /** Records the outcome (and the resolved parameters) if this worker still holds the lease. */
+  private async finish(
+    run: RunRow,
+    result: RunResult,
+    log: Logger,
+    parameters: RunParameters | undefined,
+  ): Promise<void> {
     const now = new Date(this.clock.now())
     const mine = and(
       eq(reportRuns.id, run.id),
@@ -277,7 +289,13 @@ export class Worker {
           }
     const rows = await this.database.db
       .update(reportRuns)
-      .set({ ...set, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+      .set({
+        ...set,
+        ...(parameters ? { parameters } : {}),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        updatedAt: now,
+      })
       .where(mine)
       .returning({ id: reportRuns.id })
     if (rows.length === 0) {
@@ -286,7 +304,8 @@ export class Worker {
     }
     log.info({ state: set.state, error: set.error ?? undefined }, 'run finished')
     if (set.state === 'queued') await this.database.notify(RUNS_CHANNEL, run.id)
-    else await this.database.notify(RUN_DONE_CHANNEL, run.id)
+    // Only triggers wait for a run; scheduled runs need no wake-up (and bursts send thousands).
+    else if (run.trigger !== 'schedule') await this.database.notify(RUN_DONE_CHANNEL, run.id)
   }
 
   private async renew(runId: string, controller: AbortController): Promise<void> {

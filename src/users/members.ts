@@ -5,10 +5,10 @@ import { AccessDeniedError, requireAdmin } from '../authz/require.ts'
 import { assertKnownRoles } from '../authz/roles.ts'
 import { ORG_OBJECT } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
-import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { orgMembers, users } from '../db/schema/index.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
+import { isUniqueViolation } from '../lib/sqlstate.ts'
 
 /** The members of an org and their roles there (admin API). */
 

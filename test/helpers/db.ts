@@ -42,3 +42,36 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   }
 }
+
+/** An empty, unmigrated PostgreSQL database (for processes that migrate it themselves). */
+export async function createEmptyPostgresDatabase(): Promise<{
+  url: string
+  drop(): Promise<void>
+}> {
+  if (!postgresUrl) throw new Error('createEmptyPostgresDatabase needs DATABASE_URL')
+  const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
+  const name = `herald_e_${randomBytes(6).toString('hex')}`
+  await admin.unsafe(`create database ${name}`)
+  return {
+    url: withDatabase(postgresUrl, name),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+/** Polls `fn` every 100 ms until it returns a value, for checks on other processes' work. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  ms = 30_000,
+): Promise<T> {
+  const until = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined) return v
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { auditLog } from '../../src/db/schema/index.ts'
 import { basic, createTestApp, ROOT_EMAIL, type TestApp } from '../helpers/app.ts'
 import { makeFolder, unique } from '../helpers/factories.ts'
 
@@ -167,6 +169,23 @@ describe('admin API', () => {
     // Recreating the name grants nothing to those who held the old role.
     expect((await req('POST', '/roles', { name: 'temp' })).status).toBe(200)
     expect((await req('POST', '/tokens', { name: 'x', roles: ['temp'] })).status).toBe(200)
+  })
+
+  it('audits refusals, including callers from outside the org', async () => {
+    const outsider = await t.member('adm-elsewhere', ['admin'])
+    expect((await t.request('GET', `/api/v2/${org}/reports`, { auth: outsider })).status).toBe(403)
+    const viewer = await t.member(org, ['viewer'])
+    expect((await req('POST', '/roles', { name: 'nope' }, viewer)).status).toBe(403)
+    const rows = await t.tdb.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.org, org), eq(auditLog.action, 'authz.denied')))
+    expect(rows.map((r) => [r.target, (r.details as { action: string }).action])).toEqual(
+      expect.arrayContaining([
+        ['org', 'member'],
+        ['org', 'create'],
+      ]),
+    )
   })
 
   it('deleting a folder drops the grants naming it', async () => {

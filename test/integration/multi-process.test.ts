@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/clock.ts'
 import { type Database, openPostgres } from '../../src/db/client.ts'
 import { migrateDatabase } from '../../src/db/migrate.ts'
 import { ensureOrg } from '../../src/orgs/orgs.ts'
 import { noopExecutor } from '../../src/runs/executor.ts'
-import { postgresUrl } from '../helpers/db.ts'
+import { createEmptyPostgresDatabase, postgresUrl, waitFor } from '../helpers/db.ts'
 import { spawnHerald } from '../helpers/process.ts'
 import { worker } from '../helpers/runs.ts'
 
@@ -15,40 +14,15 @@ import { worker } from '../helpers/runs.ts'
 const suite = postgresUrl ? describe : describe.skip
 if (!postgresUrl) console.log('multi-process tests need PostgreSQL: set DATABASE_URL to run them')
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} })
-  const name = `herald_mp_${randomBytes(5).toString('hex')}`
-  await admin.unsafe(`create database ${name}`)
-  const u = new URL(postgresUrl!)
-  u.pathname = `/${name}`
-  return {
-    url: u.toString(),
-    async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    },
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined) return v
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 const count = async (db: Database, q: ReturnType<typeof sql>) =>
   Number((await db.rows<{ n: string | number }>(q))[0]?.n ?? 0)
 
 suite('several processes on one PostgreSQL database', () => {
-  let fresh: Awaited<ReturnType<typeof freshDatabase>>
+  let fresh: Awaited<ReturnType<typeof createEmptyPostgresDatabase>>
   let db: Database
 
   beforeAll(async () => {
-    fresh = await freshDatabase()
+    fresh = await createEmptyPostgresDatabase()
     db = openPostgres(fresh.url)
   })
   afterAll(async () => {

@@ -1,18 +1,14 @@
-import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.ts'
-import { reportRuns, runOutputs } from '../../src/db/schema/index.ts'
 import { createMailer, type Mailer, messageIdFor } from '../../src/delivery/index.ts'
-import { newId } from '../../src/lib/ids.ts'
-import { RUNS_CHANNEL } from '../../src/runs/model.ts'
 import { type Herald, startHerald } from '../../src/server.ts'
 import { basic, createTestApp, type TestApp } from '../helpers/app.ts'
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../helpers/db.ts'
-import { type DeliveryHarness, deliveryHarness, eventually, makePdf } from '../helpers/delivery.ts'
+import { type DeliveryHarness, deliveryHarness, makePdf } from '../helpers/delivery.ts'
 import { dashboardBody, makeDashboard, makeReport, reportBody } from '../helpers/factories.ts'
 import { silent } from '../helpers/runs.ts'
 
@@ -103,63 +99,48 @@ describe('a server started without SMTP_URL', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('delivers a run’s outputs to DATA_DIR/outbox', async () => {
-    const api = async (method: string, p: string, body: unknown) => {
+  it('renders a triggered report and leaves one .eml per recipient in DATA_DIR/outbox', async () => {
+    const api = async (method: string, p: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${herald.port}${p}`, {
         method,
         headers: {
           authorization: basic('root@example.com', 'root-password-123'),
           'content-type': 'application/json',
         },
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
       })
-      return res.json() as Promise<{ id: string }>
+      return { status: res.status, body: (await res.json()) as Record<string, string> }
     }
-    const dash = (await api('POST', `/api/v2/${org}/dashboards`, dashboardBody())).id
+    const dash = (await api('POST', `/api/v2/${org}/dashboards`, dashboardBody())).body.id!
+    const recipients = ['ana@example.com', 'bo@example.com']
     const report = (
       await api(
         'POST',
         `/api/v2/${org}/reports`,
-        reportBody(dash, { destinations: [{ email: 'ana@example.com' }] }),
+        reportBody(dash, {
+          title: 'Server sent',
+          destinations: recipients.map((email) => ({ email })),
+        }),
       )
-    ).id
-    // A run with its output already stored, as the renderer leaves it.
-    const db = herald.database.db
-    const runId = newId()
-    const now = new Date()
-    const bytes = await makePdf(['From the server'])
-    await db.insert(reportRuns).values({
-      id: runId,
-      org,
-      reportId: report,
-      trigger: 'manual',
-      state: 'queued',
-      runAfter: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    await db.insert(runOutputs).values({
-      runId,
-      index: 0,
-      dashboard: 0,
-      mediaType: 'application/pdf',
-      filename: 'x.pdf',
-      bytes,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      size: bytes.length,
-    })
-    await herald.database.notify(RUNS_CHANNEL, runId)
+    ).body.id!
+    const res = await api('PUT', `/api/v2/${org}/reports/${report}/trigger?wait=60`)
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
 
     const outbox = path.join(dataDir, 'outbox')
-    await eventually(() => {
-      try {
-        return emlFiles(outbox).length === 1
-      } catch {
-        return false
-      }
-    }, 10_000)
-    const mail = await simpleParser(readFileSync(path.join(outbox, emlFiles(outbox)[0]!)))
-    expect(mail.messageId).toBe(messageIdFor(runId, 'ana@example.com'))
-    expect(mail.attachments[0]!.content.equals(bytes)).toBe(true)
+    const files = emlFiles(outbox)
+    expect(files).toHaveLength(2)
+    const seen: string[] = []
+    for (const f of files) {
+      const mail = await simpleParser(readFileSync(path.join(outbox, f)))
+      const to = mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address!) : []
+      expect(to).toHaveLength(1)
+      seen.push(to[0]!)
+      expect(mail.messageId).toBe(messageIdFor(res.body.run_id!, to[0]!))
+      expect(mail.subject).toBe('Server sent')
+      const [pdf] = mail.attachments
+      expect(pdf).toMatchObject({ filename: 'Server sent.pdf', contentType: 'application/pdf' })
+      expect(pdf!.content.subarray(0, 5).toString()).toBe('%PDF-')
+    }
+    expect(seen.sort()).toEqual(recipients)
   })
 })
