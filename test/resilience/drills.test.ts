@@ -25,7 +25,13 @@ const DASHBOARD = {
       tabId: 'default',
       name: 'Note',
       panels: [
-        { id: 't', type: 'text', title: 'Note', layout: { x: 0, y: 0, w: 24, h: 2 }, options: { text: 'hi' } },
+        {
+          id: 't',
+          type: 'text',
+          title: 'Note',
+          layout: { x: 0, y: 0, w: 24, h: 2 },
+          options: { text: 'hi' },
+        },
       ],
     },
   ],
@@ -103,18 +109,30 @@ suite('resilience drills', () => {
       }
       const a = start(env)
       await a.started
-      await waitFor('300 finished runs', async () =>
-        (await count(db, sql`select count(*) as n from report_runs where state = 'succeeded'`)) >= 300
-          ? true
-          : undefined, 120_000)
+      await waitFor(
+        '300 finished runs',
+        async () =>
+          (await count(db, sql`select count(*) as n from report_runs where state = 'succeeded'`)) >=
+          300
+            ? true
+            : undefined,
+        120_000,
+      )
       a.kill('SIGKILL')
       await a.exited
       const b = start(env)
       await b.started
-      await waitFor('all runs final', async () =>
-        (await count(db, sql`select count(*) as n from report_runs where state in ('queued','running')`)) === 0
-          ? true
-          : undefined, 180_000)
+      await waitFor(
+        'all runs final',
+        async () =>
+          (await count(
+            db,
+            sql`select count(*) as n from report_runs where state in ('queued','running')`,
+          )) === 0
+            ? true
+            : undefined,
+        300_000,
+      )
       const states = await db.rows<{ state: string; n: number }>(
         sql`select state, count(*)::int as n from report_runs group by state`,
       )
@@ -128,9 +146,12 @@ suite('resilience drills', () => {
         sql`select message_id from deliveries where possible_duplicate`,
       )
       const flaggedIds = new Set(flagged.map((f) => f.message_id))
-      for (const id of duplicated) expect(flaggedIds.has(id), `${id} sent twice unflagged`).toBe(true)
+      for (const id of duplicated)
+        expect(flaggedIds.has(id), `${id} sent twice unflagged`).toBe(true)
       expect(seen.size).toBe(1000)
-      expect(await count(db, sql`select count(*) as n from deliveries where state = 'sent'`)).toBe(1000)
+      expect(await count(db, sql`select count(*) as n from deliveries where state = 'sent'`)).toBe(
+        1000,
+      )
       console.log(
         `SIGKILL drill: ${duplicated.length} message(s) delivered twice, ${flagged.length} flagged possible_duplicate`,
       )
@@ -150,24 +171,41 @@ suite('resilience drills', () => {
              (${base}::bigint + (g % 2000)) * 1000, '[]'::jsonb, '[]'::jsonb, now(), now(),
              to_timestamp((${base}::bigint + (g % 2000)) / 1000.0)
       from generate_series(1, 10000) g`)
-    const env = { HERALD_ROLES: 'scheduler,worker', HERALD_EXECUTOR: 'noop', HERALD_WORKER_CONCURRENCY: '32' }
+    const env = {
+      HERALD_ROLES: 'scheduler,worker',
+      HERALD_EXECUTOR: 'noop',
+      HERALD_WORKER_CONCURRENCY: '32',
+    }
     const three = [start(env), start(env), start(env)]
     await Promise.all(three.map((p) => p.started))
-    await waitFor('10,000 succeeded runs', async () =>
-      (await count(db, sql`select count(*) as n from report_runs r join reports p on p.id = r.report_id where p.org = 'slots' and r.state = 'succeeded'`)) >= 10000
-        ? true
-        : undefined, 180_000)
+    await waitFor(
+      '10,000 succeeded runs',
+      async () =>
+        (await count(
+          db,
+          sql`select count(*) as n from report_runs r join reports p on p.id = r.report_id where p.org = 'slots' and r.state = 'succeeded'`,
+        )) >= 10000
+          ? true
+          : undefined,
+      300_000,
+    )
     await new Promise((r) => setTimeout(r, 1000))
     const q = (where: ReturnType<typeof sql>) =>
-      count(db, sql`select count(*) as n from report_runs r join reports p on p.id = r.report_id where p.org = 'slots' and ${where}`)
+      count(
+        db,
+        sql`select count(*) as n from report_runs r join reports p on p.id = r.report_id where p.org = 'slots' and ${where}`,
+      )
     expect(await q(sql`true`)).toBe(10000)
     expect(
-      await count(db, sql`select count(*) as n from reports p where p.org = 'slots' and not exists (
-        select 1 from report_runs r where r.report_id = p.id and r.scheduled_for = to_timestamp(p.start_us / 1e6))`),
+      await count(
+        db,
+        sql`select count(*) as n from reports p where p.org = 'slots' and not exists (
+        select 1 from report_runs r where r.report_id = p.id and r.scheduled_for = to_timestamp(p.start_us / 1e6))`,
+      ),
     ).toBe(0)
     for (const p of three) p.kill()
     await Promise.all(three.map((p) => p.exited))
-  }, 300_000)
+  }, 420_000)
 
   it('PostgreSQL restarted during a burst: Herald reconnects, /readyz shows the outage, no run is lost', async () => {
     const cluster = readdirSync('/etc/postgresql')[0]
@@ -185,28 +223,54 @@ suite('resilience drills', () => {
     const h = start({ HERALD_ROLES: 'api,scheduler,worker', HERALD_EXECUTOR: 'noop', PORT: '0' })
     await h.started
     const port = /"port":(\d+)/.exec(h.output())?.[1]
-    const ready = async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status
+    const ready = async () =>
+      (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status
     expect(await ready()).toBe(200)
     await waitFor('the burst to start', async () =>
-      (await count(db, sql`select count(*) as n from report_runs where org = 'restart'`)) > 0 ? true : undefined)
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'stop', '-m', 'fast'])
+      (await count(db, sql`select count(*) as n from report_runs where org = 'restart'`)) > 0
+        ? true
+        : undefined,
+    )
+    execFileSync('pg_ctlcluster', [
+      '--skip-systemctl-redirect',
+      cluster,
+      'main',
+      'stop',
+      '-m',
+      'fast',
+    ])
     try {
-      await waitFor('/readyz to report the outage', async () => ((await ready()) === 503 ? true : undefined))
+      await waitFor('/readyz to report the outage', async () =>
+        (await ready()) === 503 ? true : undefined,
+      )
     } finally {
       execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'start'])
     }
-    await waitFor('/readyz to recover', async () => ((await ready()) === 200 ? true : undefined), 60_000)
+    await waitFor(
+      '/readyz to recover',
+      async () => ((await ready()) === 200 ? true : undefined),
+      60_000,
+    )
     const db2 = openPostgres(fresh.url)
     try {
-      await waitFor('every slot to run', async () =>
-        (await count(db2, sql`select count(*) as n from report_runs where org = 'restart' and state = 'succeeded'`)) >= 3000
-          ? true
-          : undefined, 120_000)
-      expect(await count(db2, sql`select count(*) as n from report_runs where org = 'restart'`)).toBe(3000)
+      await waitFor(
+        'every slot to run',
+        async () =>
+          (await count(
+            db2,
+            sql`select count(*) as n from report_runs where org = 'restart' and state = 'succeeded'`,
+          )) >= 3000
+            ? true
+            : undefined,
+        120_000,
+      )
+      expect(
+        await count(db2, sql`select count(*) as n from report_runs where org = 'restart'`),
+      ).toBe(3000)
     } finally {
       await db2.close()
       h.kill()
       await h.exited
     }
-  }, 300_000)
+  }, 420_000)
 })
