@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { Database } from '../db/client.ts'
-import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { ConflictError } from '../errors.ts'
+import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { ensureOrg } from '../orgs/orgs.ts'
 import { createUser, findUserByEmail } from '../users/users.ts'
 import { generatePassword } from './passwords.ts'

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm'
 import { hashPassword } from '../auth/passwords.ts'
 import type { Database } from '../db/client.ts'
-import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { orgMembers, users } from '../db/schema/index.ts'
 import { ConflictError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
+import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { ensureOrg } from '../orgs/orgs.ts'
 
 export async function createUser(

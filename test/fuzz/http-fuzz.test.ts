@@ -17,6 +17,7 @@ const hostile = fc.constantFrom(
   "' OR '1'='1",
   '"; DELETE FROM folders; --',
   '$1',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder is the attack
   '${x}',
   '../../etc/passwd',
   '%00',
