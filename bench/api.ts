@@ -6,10 +6,11 @@
  *
  * Herald is a process of its own (HERALD_ROLES=api) on a fresh PostgreSQL database; the folder,
  * dashboard, first report and token are made through its API, the other 999 reports are copies
- * of the first inserted with SQL. autocannon (programmatic) drives each target in turn: a short
- * warm-up, then the measured run.
+ * of the first inserted with SQL. autocannon (programmatic) drives the targets in turns (Herald,
+ * bare, Herald, bare, …: `--rounds` each, `--duration-s` in all per target) after a warm-up,
+ * so load from elsewhere on the machine falls on both alike.
  *
- *   npm run bench -- api [--connections 16] [--duration-s 8] [--reports 1000] [--log-level info]
+ *   npm run bench -- api [--connections 16] [--duration-s 12] [--rounds 3] [--reports 1000] [--log-level info]
  *                        [--cpu-prof [--keep-prof]]
  */
 import { spawn } from 'node:child_process'
@@ -37,7 +38,8 @@ const ORG = 'bench'
 
 const f = flags()
 const CONNECTIONS = f.num('connections', 16)
-const DURATION_S = f.num('duration-s', 8)
+const DURATION_S = f.num('duration-s', 12)
+const ROUNDS = f.num('rounds', 3)
 const WARMUP_S = f.num('warmup-s', 2)
 const REPORTS = f.num('reports', 1000)
 const LOG_LEVEL = f.str('log-level', 'info')
@@ -174,21 +176,46 @@ interface Load {
   errors: number
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+async function load(url: string, headers: Record<string, string>, seconds: number) {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers })
-  return {
-    rps: Math.round(r.requests.average),
-    p50_ms: round1(r.latency.p50),
-    p99_ms: round1(r.latency.p99),
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  }
+  return { r, requests: r.requests.total, seconds: r.duration }
 }
 
-/** Warm-up (not counted), then the measured run. */
-async function measure(url: string, headers: Record<string, string>): Promise<Load> {
-  await load(url, headers, WARMUP_S)
-  return load(url, headers, DURATION_S)
+/**
+ * Targets measured in turns (a round visits each once), so a burst of load from elsewhere on
+ * the machine hits every target alike; a warm-up run of each first, not counted.
+ */
+async function compare(
+  targets: { url: string; headers: Record<string, string> }[],
+): Promise<Load[]> {
+  for (const t of targets) await load(t.url, t.headers, WARMUP_S)
+  const acc = targets.map(() => ({
+    requests: 0,
+    seconds: 0,
+    p50: [] as number[],
+    p99: [] as number[],
+    non2xx: 0,
+    errors: 0,
+  }))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, t] of targets.entries()) {
+      const { r, requests, seconds } = await load(t.url, t.headers, DURATION_S / ROUNDS)
+      const a = acc[i]!
+      a.requests += requests
+      a.seconds += seconds
+      a.p50.push(r.latency.p50)
+      a.p99.push(r.latency.p99)
+      a.non2xx += r.non2xx
+      a.errors += r.errors + r.timeouts
+    }
+  }
+  return acc.map((a) => ({
+    rps: Math.round(a.requests / Math.max(0.001, a.seconds)),
+    p50_ms: round1(Math.max(...a.p50)),
+    p99_ms: round1(Math.max(...a.p99)),
+    non2xx: a.non2xx,
+    errors: a.errors,
+  }))
 }
 
 async function main(): Promise<void> {
@@ -220,10 +247,15 @@ async function main(): Promise<void> {
     }
     const one = `/api/v2/${ORG}/reports/${s.reportId}`
     const list = `/api/v2/${ORG}/reports?folder=${s.folder}`
-    const hGet = await measure(`${h}${one}`, auth)
-    const bGet = await measure(`${b}${one}`, {})
-    const hList = await measure(`${h}${list}`, auth)
-    const bList = await measure(`${b}${list}`, {})
+    const [hGet, bGet] = await compare([
+      { url: `${h}${one}`, headers: auth },
+      { url: `${b}${one}`, headers: {} },
+    ])
+    const [hList, bList] = await compare([
+      { url: `${h}${list}`, headers: auth },
+      { url: `${b}${list}`, headers: {} },
+    ])
+    if (!hGet || !bGet || !hList || !bList) throw new Error('unreachable')
     const getRatio = Math.round((hGet.rps / Math.max(1, bGet.rps)) * 100) / 100
     const listRatio = Math.round((hList.rps / Math.max(1, bList.rps)) * 100) / 100
     const clean = [hGet, bGet, hList, bList].every((x) => x.non2xx === 0 && x.errors === 0)
@@ -231,6 +263,7 @@ async function main(): Promise<void> {
       bench: 'api',
       connections: CONNECTIONS,
       duration_s: DURATION_S,
+      rounds: ROUNDS,
       reports: REPORTS,
       auth: 'bearer viewer token, RBAC on',
       log_level: LOG_LEVEL,

@@ -108,20 +108,24 @@ export function spawnHerald(
   o: { nodeArgs?: string[]; dataDir?: string } = {},
 ): HeraldChild {
   const dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'herald-bench-data-'))
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'bench/herald-entry.ts'], {
-    cwd: HERALD_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      LOG_LEVEL: 'info',
-      DATA_DIR: dataDir,
-      HERALD_ROOT_EMAIL: ROOT_EMAIL,
-      HERALD_ROOT_PASSWORD: ROOT_PASSWORD,
-      HERALD_SECRET: SECRET,
-      HERALD_SEED_SAMPLE: 'false',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...(o.nodeArgs ?? []), '--import', 'tsx', 'bench/herald-entry.ts'],
+    {
+      cwd: HERALD_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'info',
+        DATA_DIR: dataDir,
+        HERALD_ROOT_EMAIL: ROOT_EMAIL,
+        HERALD_ROOT_PASSWORD: ROOT_PASSWORD,
+        HERALD_SECRET: SECRET,
+        HERALD_SEED_SAMPLE: 'false',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  )
   let out = ''
   let seenStart = false
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -41,10 +41,16 @@ export class Authorizer {
   /** Loads the policy and starts following changes made by other processes. */
   static async open(database: Database, opts: AuthorizerOptions = {}): Promise<Authorizer> {
     const authz = new Authorizer(database, opts.files ?? policyFiles(), opts.log)
-    await authz.reload()
+    // Listen before loading, so a change committed in between is not missed.
     authz.unlisten = await database.listen(AUTHZ_CHANNEL, (payload) => {
       if (payload !== authz.id) authz.reloadInBackground('notified')
     })
+    try {
+      await authz.reload()
+    } catch (err) {
+      await authz.close()
+      throw err
+    }
     const pollMs = opts.pollMs ?? 10_000
     if (pollMs > 0) {
       authz.timer = setInterval(() => void authz.poll(), pollMs)

@@ -8,7 +8,7 @@ import type { Action } from './vocabulary.ts'
 
 // Casbin's ESM build spreads the matcher context with a defineProperty-based helper, once per
 // evaluation; its CommonJS build uses Object.assign. Same code otherwise, and the CommonJS one
-// answers a check ~25 % faster (bench/authz.ts).
+// answered checks 10-30 % faster when measured side by side.
 const casbin = createRequire(import.meta.url)('casbin') as typeof Casbin
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { auditLog, ownerAlerts, reportRuns, reports } from '../db/schema/index.ts'
 import { RUN_DONE_CHANNEL } from '../runs/model.ts'
@@ -9,26 +9,49 @@ import type { DeliveryDeps } from './types.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+/** How far back a sweep looks past the previous one: covers commits that landed late. */
+const MARGIN_MS = 5 * 60_000
+
+export interface OwnerAlertsOptions {
+  /** How often to look for newly failed scheduled runs. */
+  intervalMs?: number
+}
+
 /**
  * Mails a report's owner when a scheduled run of it fails for good: at most once per report per
- * calendar day (in the report's timezone). Every process with a worker listens for finished
- * runs; the `owner_alerts` row is the claim, so only the process that inserts it sends.
+ * calendar day (in the report's timezone). Every process with a worker looks for such runs
+ * (a sweep on a timer, and at once when a run-finished notification names one); the
+ * `owner_alerts` row is the claim, so only the process that inserts it sends.
  */
 export class OwnerAlerts {
   private unlisten: (() => Promise<void>) | undefined
+  private timer: NodeJS.Timeout | undefined
   private readonly inflight = new Set<Promise<unknown>>()
+  /** Failed runs finished after this were not all looked at yet. */
+  private since: number | undefined
+  /** Runs this process already handled within the sweep margin. */
+  private readonly seen = new Map<string, number>()
+  private readonly intervalMs: number
 
-  constructor(private readonly deps: DeliveryDeps) {}
+  constructor(
+    private readonly deps: DeliveryDeps,
+    opts: OwnerAlertsOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 60_000
+  }
 
   async start(): Promise<void> {
     this.unlisten = await this.deps.database.listen(RUN_DONE_CHANNEL, (runId) => {
       this.track(this.handle(runId))
     })
-    // Failures that finished while no process was listening.
+    // Includes failures that finished while no process was running.
     this.track(this.sweep())
+    this.timer = setInterval(() => this.track(this.sweep()), this.intervalMs)
+    this.timer.unref()
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.timer)
     await this.unlisten?.()
     this.unlisten = undefined
     await this.idle()
@@ -45,23 +68,30 @@ export class OwnerAlerts {
     void guarded.finally(() => this.inflight.delete(guarded))
   }
 
-  /** The latest failed scheduled run of each report in the last day, alerted if not yet. */
+  /** Alerts for scheduled runs that failed since the last sweep; returns how many were sent. */
   async sweep(): Promise<number> {
-    const since = new Date(this.deps.clock.now() - DAY_MS)
+    const now = this.deps.clock.now()
+    const from = Math.max(now - DAY_MS, (this.since ?? 0) - MARGIN_MS)
     const rows = await this.deps.database.db
-      .selectDistinctOn([reportRuns.reportId], { id: reportRuns.id })
+      .select({ id: reportRuns.id, finishedAt: reportRuns.finishedAt })
       .from(reportRuns)
       .where(
         and(
-          eq(reportRuns.trigger, 'schedule'),
           eq(reportRuns.state, 'failed'),
-          gt(reportRuns.finishedAt, since),
+          eq(reportRuns.trigger, 'schedule'),
+          gt(reportRuns.finishedAt, new Date(from)),
         ),
       )
-      .orderBy(reportRuns.reportId, desc(reportRuns.finishedAt))
-      .limit(1000)
+      .orderBy(asc(reportRuns.finishedAt))
+      .limit(10_000)
+    this.since = now
+    for (const [id, at] of this.seen) if (at < from) this.seen.delete(id)
     let sent = 0
-    for (const r of rows) if (await this.handle(r.id)) sent++
+    for (const r of rows) {
+      if (this.seen.has(r.id)) continue
+      this.seen.set(r.id, r.finishedAt?.getTime() ?? now)
+      if (await this.handle(r.id)) sent++
+    }
     return sent
   }
 

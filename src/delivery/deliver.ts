@@ -286,9 +286,12 @@ async function dryRun(
       message_id: messageIdFor(input.run.id, r),
     })),
   }
+  // The worker records the run's parameters when it finishes it; set here too, so the result
+  // is there whichever write lands last.
+  input.parameters.dry_run_result = result
   await deps.database.db
     .update(reportRuns)
-    .set({ parameters: { ...input.parameters, dry_run_result: result } })
+    .set({ parameters: input.parameters })
     .where(eq(reportRuns.id, input.run.id))
   return { state: 'succeeded' }
 }

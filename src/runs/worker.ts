@@ -130,11 +130,11 @@ export class Worker {
 
   /** Resolves when nothing is in flight (tests). */
   async idle(): Promise<void> {
-    while (this.inflight.size > 0) {
-      await Promise.allSettled([...this.inflight.values()])
+    for (;;) {
       await this.loop.settled()
+      if (this.inflight.size === 0) return
+      await Promise.allSettled([...this.inflight.values()])
     }
-    await this.loop.settled()
   }
 
   /** Until the next queued run is due or the next lease expires. */

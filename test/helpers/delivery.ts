@@ -4,12 +4,11 @@ import PDFDocument from 'pdfkit'
 import type { Database } from '../../src/db/client.ts'
 import { deliveries, reportRuns, runOutputs } from '../../src/db/schema/index.ts'
 import {
+  createDeliveryExecutor,
   DEFAULT_BACKOFF_MS,
   type DeliveryDeps,
   type DeliverySettings,
-  deliverRun,
   LinkSigner,
-  loadRunOutputs,
   type Mailer,
 } from '../../src/delivery/index.ts'
 import { newId } from '../../src/lib/ids.ts'
@@ -77,8 +76,8 @@ export interface DeliveryHarness {
 }
 
 /**
- * A worker whose executor does what the report executor will: store the run's outputs, then
- * hand them to deliverRun.
+ * A worker whose executor stands in for the renderer: it stores the report's fixtures as the
+ * run's outputs (once; a later pass keeps them), then delivers them.
  */
 export async function deliveryHarness(
   t: TestApp,
@@ -105,11 +104,11 @@ export async function deliveryHarness(
     },
   }
   const fixtures = new Map<string, Fixture[]>()
+  const delivering = createDeliveryExecutor(deps)
   const executor: RunExecutor = {
-    async execute({ run, report, parameters, signal }) {
-      await storeOutputs(database, run.id, fixtures.get(report.id) ?? [])
-      const outputs = await loadRunOutputs(database, run.id)
-      return deliverRun(deps, { run, report, parameters, outputs, signal })
+    async execute(ctx) {
+      await storeOutputs(database, ctx.run.id, fixtures.get(ctx.report.id) ?? [])
+      return delivering.execute(ctx)
     },
   }
   const w = worker(database, t.clock, executor)
@@ -119,21 +118,15 @@ export async function deliveryHarness(
     worker: w,
     fixtures,
     async settle() {
-      await w.tick()
-      await w.idle()
+      for (;;) {
+        const claimed = await w.tick()
+        // Twice: a pass of the worker's own loop may start a run while the first call returns.
+        await w.idle()
+        await w.idle()
+        if (claimed === 0) return
+      }
     },
     stop: () => w.stop(1000),
-  }
-}
-
-/** Polls (briefly) for something another part of the process does on a notification. */
-export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
   }
 }
 

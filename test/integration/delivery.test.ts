@@ -7,7 +7,6 @@ import { createTestApp, PUBLIC_URL, ROOT_EMAIL, type TestApp } from '../helpers/
 import {
   type DeliveryHarness,
   deliveryHarness,
-  eventually,
   FROM,
   makePdf,
   REPLY_TO,
@@ -467,16 +466,18 @@ describe('email delivery over SMTP', () => {
       }
       const alertsTo = () => sink.to(ROOT_EMAIL)
       await schedule(t.clock.now())
-      await eventually(() => alertsTo().length > 0)
+      await alerts.idle()
+      expect(await alerts.sweep()).toBe(1)
       const [alert] = alertsTo()
       expect(alert!.mail.subject).toBe('Report “Nightly” failed')
       expect(alert!.mail.text).toContain('5.7.1 Rejected')
       expect(alert!.mail.text).toContain(`${PUBLIC_URL}/api/v2/${org}/reports/${id}/runs/`)
 
-      // A second failure the same day: no second alert, even from a sweep.
+      // A second failure the same day: no second alert, even from another process.
       t.clock.advance(3600_000)
       await schedule(t.clock.now())
-      await alerts.idle()
+      const other = new OwnerAlerts(h.deps)
+      expect(await other.sweep()).toBe(0)
       expect(await alerts.sweep()).toBe(0)
       expect(alertsTo()).toHaveLength(1)
 
@@ -485,11 +486,13 @@ describe('email delivery over SMTP', () => {
       const manual = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=10`)
       expect(manual.body.state).toBe('failed')
       await alerts.idle()
+      expect(await alerts.sweep()).toBe(0)
       expect(alertsTo()).toHaveLength(1)
 
       // The next day's scheduled failure alerts again.
       await schedule(t.clock.now())
-      await eventually(() => alertsTo().length === 2)
+      expect(await alerts.sweep()).toBe(1)
+      expect(alertsTo()).toHaveLength(2)
       expect(sink.messages.filter((m) => m.to.includes(bad))).toHaveLength(0)
     } finally {
       await alerts.stop()

@@ -123,6 +123,8 @@ describe('trigger, run history and the worker', () => {
     }
     const id = await cached()
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
+    // On PostgreSQL the NOTIFY arrives asynchronously; don't race it.
+    w.poke()
     await w.idle()
     let [run] = await runsOf(t.tdb.database, id)
     expect(run).toMatchObject({ state: 'queued', attempt: 2, error: 'renderer exploded' })
@@ -147,6 +149,7 @@ describe('trigger, run history and the worker', () => {
     executor = recordOnlyExecutor
     const id = await cached()
     await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
+    w.poke()
     await w.idle()
     // A second worker claims the next run and "dies" (never finishes, never renews).
     const id2 = await cached()

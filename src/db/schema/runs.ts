@@ -51,6 +51,10 @@ export const reportRuns = pgTable(
     index('report_runs_report_created_idx').on(t.reportId, t.createdAt),
     index('report_runs_queue_idx').on(t.runAfter).where(sql`${t.state} = 'queued'`),
     index('report_runs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
+    // Owner alerts look for scheduled runs that failed recently; few rows, so a small index.
+    index('report_runs_failed_schedule_idx')
+      .on(t.finishedAt)
+      .where(sql`${t.state} = 'failed' and ${t.trigger} = 'schedule'`),
   ],
 )
 

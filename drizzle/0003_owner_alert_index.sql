@@ -1,0 +1,1 @@
+CREATE INDEX "report_runs_failed_schedule_idx" ON "report_runs" USING btree ("finished_at") WHERE "report_runs"."state" = 'failed' and "report_runs"."trigger" = 'schedule';
