@@ -156,7 +156,6 @@ export async function queryPanels(
 export async function renderFiles(
   format: OutputFormat,
   input: RenderInput,
-  csvPanels?: (rp: RenderedPanel) => boolean,
 ): Promise<RenderedFile[]> {
   if (format === 'pdf') {
     const bytes = await renderPdf(input)
@@ -167,7 +166,7 @@ export async function renderFiles(
     return [{ mediaType: MEDIA_TYPES.png, filename: safeFilename(input.title, 'png'), bytes }]
   }
   return input.panels
-    .filter((rp) => rp.data && (csvPanels ? csvPanels(rp) : true))
+    .filter((rp) => rp.data && rp.panel.query)
     .map((rp) => ({
       mediaType: MEDIA_TYPES.csv,
       filename: csvFilename(rp.panel.title || rp.panel.id),

@@ -197,7 +197,8 @@ export class SampleDatabase implements Connection {
   async close(): Promise<void> {
     this.closed = true
     clearTimeout(this.idleTimer)
-    await this.tail.catch(() => {})
+    // A query still running gets a moment; past that, shutting down wins and the thread is cut.
+    await Promise.race([this.tail.catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())])
     const thread = await this.starting?.catch(() => undefined)
     this.starting = undefined
     this.thread = undefined

@@ -315,10 +315,9 @@ export async function deliverRun(deps: DeliveryDeps, input: DeliverRunInput): Pr
 }
 
 /**
- * An executor that delivers the outputs a run already has. The rendering executor calls
- * `deliverRun` itself after storing its outputs; this one serves until it is wired in, and for
- * re-deliveries. A report with dashboards but nothing rendered fails rather than mailing its
- * recipients an empty message dressed up as the report.
+ * An executor that delivers the outputs a run already has, rendering nothing: for passes that
+ * only re-deliver (a retry, recipients backing off). A report with dashboards but no stored
+ * output fails rather than mailing its recipients an empty message dressed up as the report.
  */
 export function createDeliveryExecutor(deps: DeliveryDeps): RunExecutor {
   return {

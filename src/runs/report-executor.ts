@@ -14,7 +14,12 @@ import {
 import { PanelQueryError } from '../datasources/query.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { Database } from '../db/client.ts'
-import type { DeliverRunInput } from '../delivery/index.ts'
+import {
+  type DeliverRunInput,
+  type DeliveryOutput,
+  deliveriesOf,
+  loadRunOutputs,
+} from '../delivery/index.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { RunContext, RunExecutor, RunResult } from './executor.ts'
 import { type NewOutput, storeOutputs } from './outputs.ts'
@@ -44,7 +49,13 @@ export class ReportExecutor implements RunExecutor {
   constructor(private readonly o: ReportExecutorOptions) {}
 
   async execute(ctx: RunContext): Promise<RunResult> {
-    const { run, report, parameters, log } = ctx
+    const { run } = ctx
+    // Once delivery has begun, a later pass (recipients backing off, a retry of failed ones)
+    // sends the files the others got: every recipient of a run gets the same report.
+    if (hasRecipients(ctx) && (await deliveriesOf(this.o.database, run.id)).length > 0) {
+      const stored = await loadRunOutputs(this.o.database, run.id)
+      if (stored.length > 0) return this.deliver(ctx, stored)
+    }
     let files: NewOutput[]
     try {
       files = await this.render(ctx)
@@ -60,22 +71,21 @@ export class ReportExecutor implements RunExecutor {
     const outputs = await storeOutputs(this.o.database, run.id, files, this.o.clock.now())
     // A cached report: its outputs are the result, served by GET …/reports/{id}/output.
     if (!hasRecipients(ctx)) return { state: 'succeeded' }
-    return this.o.deliver(
-      {
-        run,
-        report,
-        parameters,
-        outputs: outputs.map((o) => ({
-          index: o.index,
-          dashboard: o.dashboard,
-          mediaType: o.mediaType,
-          filename: o.filename,
-          bytes: o.bytes,
-        })),
-        signal: ctx.signal,
-      },
-      log,
+    return this.deliver(
+      ctx,
+      outputs.map((o) => ({
+        index: o.index,
+        dashboard: o.dashboard,
+        mediaType: o.mediaType,
+        filename: o.filename,
+        bytes: o.bytes,
+      })),
     )
+  }
+
+  private deliver(ctx: RunContext, outputs: DeliveryOutput[]): Promise<RunResult> {
+    const { run, report, parameters, signal, log } = ctx
+    return this.o.deliver({ run, report, parameters, outputs, signal }, log)
   }
 
   private async render(ctx: RunContext): Promise<NewOutput[]> {

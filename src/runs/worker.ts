@@ -304,8 +304,11 @@ export class Worker {
     }
     log.info({ state: set.state, error: set.error ?? undefined }, 'run finished')
     if (set.state === 'queued') await this.database.notify(RUNS_CHANNEL, run.id)
-    // Only triggers wait for a run; scheduled runs need no wake-up (and bursts send thousands).
-    else if (run.trigger !== 'schedule') await this.database.notify(RUN_DONE_CHANNEL, run.id)
+    // Triggers wait for their run and owner alerts for failures; a burst's thousands of
+    // succeeded scheduled runs need no wake-up.
+    else if (run.trigger !== 'schedule' || set.state === 'failed') {
+      await this.database.notify(RUN_DONE_CHANNEL, run.id)
+    }
   }
 
   private async renew(runId: string, controller: AbortController): Promise<void> {

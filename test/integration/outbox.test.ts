@@ -99,7 +99,7 @@ describe('a server started without SMTP_URL', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('renders a triggered report and leaves one .eml per recipient in DATA_DIR/outbox', async () => {
+  it('renders a triggered report into one .eml per recipient in DATA_DIR/outbox', async () => {
     const api = async (method: string, p: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${herald.port}${p}`, {
         method,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SampleDatabase } from '../../src/datasources/sample.ts'
 import { sampleDashboard } from '../../src/datasources/sample-dashboard.ts'
 import { seedSampleDashboard } from '../../src/datasources/seed-dashboard.ts'
-import { runOutputs } from '../../src/db/schema/index.ts'
+import { deliveries, runOutputs } from '../../src/db/schema/index.ts'
+import { newId } from '../../src/lib/ids.ts'
 import type { RunResult } from '../../src/runs/executor.ts'
 import { isFinal } from '../../src/runs/model.ts'
 import { ReportExecutor } from '../../src/runs/report-executor.ts'
@@ -342,40 +343,66 @@ describe('rendering reports through the real executor', () => {
     ])
   })
 
-  it('a retried run replaces its outputs instead of adding to them', async () => {
-    deliverResult = {
-      state: 'retry',
-      retryAt: t.clock.now() + HOUR,
-      error: 'recipient backing off',
-    }
+  /**
+   * A report with a recipient whose delivery backs off once, then succeeds on the next pass.
+   * `between` runs while the run waits in the queue. Returns the run id.
+   */
+  async function twoPasses(
+    dashboards: unknown[],
+    between: (runId: string) => Promise<void> = async () => {},
+  ): Promise<string> {
+    deliverResult = { state: 'retry', retryAt: t.clock.now() + HOUR, error: 'backing off' }
     try {
       const id = await makeReport(t, org, dash, 'default', {
-        dashboards: [entry({ report_type: 'csv' })],
+        dashboards,
         destinations: [{ email: 'ops@example.com' }],
         enabled: false,
       })
       const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
+      const runId = res.body.run_id as string
       // The worker picks the run up on its own (NOTIFY); wait until it went back to the queue.
-      for (let i = 0; i < 600 && !delivered.includes(res.body.run_id); i++) {
+      for (let i = 0; i < 600 && !delivered.includes(runId); i++) {
         await new Promise((r) => setTimeout(r, 50))
       }
       await w.idle()
       expect((await runsOf(t.tdb.database, id))[0]?.state).toBe('queued')
+      await between(runId)
       deliverResult = { state: 'succeeded' }
-      t.clock.advance(HOUR + 1000)
+      t.clock.advance(HOUR + 60_000)
       await w.tick()
       await w.idle()
-      const [run] = await runsOf(t.tdb.database, id)
-      expect(run?.state).toBe('succeeded')
-      expect(delivered.filter((r) => r === res.body.run_id)).toHaveLength(2)
-      const rows = await t.tdb.database.db
-        .select({ index: runOutputs.index })
-        .from(runOutputs)
-        .where(eq(runOutputs.runId, res.body.run_id))
-      expect(rows.map((r) => r.index).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6])
+      expect((await runsOf(t.tdb.database, id))[0]?.state).toBe('succeeded')
+      expect(delivered.filter((r) => r === runId)).toHaveLength(2)
+      return runId
     } finally {
       deliverResult = { state: 'succeeded' }
     }
+  }
+
+  const storedOutputs = (runId: string) =>
+    t.tdb.database.db
+      .select({ index: runOutputs.index, sha256: runOutputs.sha256 })
+      .from(runOutputs)
+      .where(eq(runOutputs.runId, runId))
+      .orderBy(runOutputs.index)
+
+  it('a run rendered again replaces its outputs instead of adding to them', async () => {
+    const runId = await twoPasses([entry({ report_type: 'csv' })])
+    expect((await storedOutputs(runId)).map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6])
+  })
+
+  it('once delivery has begun, later passes send the stored files, not a new render', async () => {
+    let before: { index: number; sha256: string }[] = []
+    const runId = await twoPasses([entry()], async (id) => {
+      // What the delivery ledger holds once a first pass went out.
+      await t.tdb.database.db
+        .insert(deliveries)
+        .values({ id: newId(), runId: id, recipient: 'ops@example.com', state: 'pending' })
+      before = await storedOutputs(id)
+    })
+    // A new render an hour later would differ (its generated-at line): the bytes are the same.
+    expect(before).toHaveLength(1)
+    expect(await storedOutputs(runId)).toEqual(before)
   })
 
   it('GET …/output is a 404 envelope until a run succeeded', async () => {
