@@ -116,6 +116,11 @@ const envSchema = z.object({
   HERALD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HERALD_MAX_ATTACHMENT_MB: int(10, 1, 1024),
   HERALD_RETENTION_DAYS: int(30, 1, 3650),
+  HERALD_DELIVERY_BACKOFF_MS: z
+    .string()
+    .regex(/^\d{1,9}(,\d{1,9}){0,9}$/, 'expected comma-separated milliseconds, e.g. 30000,120000')
+    .default('30000,120000,480000,1800000')
+    .transform((v) => v.split(',').map(Number)),
   HERALD_QUERY_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   HERALD_QUERY_MAX_ROWS: int(50_000, 1, 10_000_000),
   HERALD_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
@@ -143,6 +148,8 @@ export interface Config {
   secret: string
   maxAttachmentBytes: number
   retentionDays: number
+  /** Waits before each retry of a recipient after a transient SMTP failure. */
+  deliveryBackoffMs: number[]
   /** Longest a panel query may run; it fails the run, never the process. */
   queryTimeoutMs: number
   /** Most rows a panel query may return. */
@@ -190,6 +197,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secret: e.HERALD_SECRET ?? '',
     maxAttachmentBytes: e.HERALD_MAX_ATTACHMENT_MB * 1024 * 1024,
     retentionDays: e.HERALD_RETENTION_DAYS,
+    deliveryBackoffMs: e.HERALD_DELIVERY_BACKOFF_MS,
     queryTimeoutMs: e.HERALD_QUERY_TIMEOUT_MS,
     queryMaxRows: e.HERALD_QUERY_MAX_ROWS,
     shutdownTimeoutMs: e.HERALD_SHUTDOWN_TIMEOUT_MS,

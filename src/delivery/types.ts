@@ -60,7 +60,8 @@ export function deliverySettings(
   config: Pick<
     Config,
     'smtpFrom' | 'smtpReplyTo' | 'publicUrl' | 'maxAttachmentBytes' | 'retentionDays'
-  >,
+  > &
+    Partial<Pick<Config, 'deliveryBackoffMs'>>,
 ): DeliverySettings {
   return {
     from: config.smtpFrom,
@@ -68,7 +69,7 @@ export function deliverySettings(
     publicUrl: config.publicUrl,
     maxMessageBytes: config.maxAttachmentBytes,
     linkTtlMs: Math.min(7, config.retentionDays) * DAY_MS,
-    backoffMs: DEFAULT_BACKOFF_MS,
+    backoffMs: config.deliveryBackoffMs ?? DEFAULT_BACKOFF_MS,
     sendLeaseMs: 5 * 60_000,
     concurrency: 8,
   }

@@ -160,6 +160,61 @@ suite('resilience drills', () => {
     }
   }, 400_000)
 
+  it('SMTP down for 60 s: every delivery is retried with backoff and sent exactly once', async () => {
+    const sink = new SmtpSink()
+    await sink.start()
+    await sink.down()
+    try {
+      const recipients = ['a@example.com', 'b@example.com', 'c@example.com']
+      await seedReport(db, 'smtp', 'smtpreport0000000000000000a', recipients)
+      await queueRuns(db, 'smtp', 'smtpreport0000000000000000a', 20)
+      const h = start({
+        HERALD_ROLES: 'worker',
+        SMTP_URL: sink.url,
+        HERALD_DELIVERY_BACKOFF_MS: '15000,15000,15000,15000,15000,15000,15000,15000',
+        HERALD_SEED_SAMPLE: 'false',
+      })
+      await h.started
+      await new Promise((r) => setTimeout(r, 60_000))
+      const sentWhileDown = await count(
+        db,
+        sql`select count(*) as n from deliveries where state = 'sent'`,
+      )
+      expect(sentWhileDown).toBe(0)
+      await sink.up()
+      await waitFor(
+        'all 60 deliveries sent',
+        async () =>
+          (await count(
+            db,
+            sql`select count(*) as n from deliveries d join report_runs r on r.id = d.run_id
+                             where r.org = 'smtp' and d.state = 'sent'`,
+          )) === 60
+            ? true
+            : undefined,
+        120_000,
+      )
+      const ids = sink.messages.map((m) => m.mail.messageId)
+      expect(ids).toHaveLength(60)
+      expect(new Set(ids).size).toBe(60)
+      await waitFor(
+        'the runs to succeed',
+        async () =>
+          (await count(
+            db,
+            sql`select count(*) as n from report_runs where org = 'smtp' and state = 'succeeded'`,
+          )) === 20
+            ? true
+            : undefined,
+        60_000,
+      )
+      h.kill()
+      await h.exited
+    } finally {
+      await sink.close()
+    }
+  }, 300_000)
+
   it('3 processes, 10,000 scheduled slots: zero duplicate runs, zero missing runs', async () => {
     await ensureOrg(db, 'slots')
     const base = Date.now() + 5000
