@@ -75,7 +75,11 @@ export const runOutputs = pgTable(
     size: integer('size').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.index] })],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.index] }),
+    // The retention purge looks for old outputs.
+    index('run_outputs_created_idx').on(t.createdAt),
+  ],
 )
 
 export const deliveries = pgTable(

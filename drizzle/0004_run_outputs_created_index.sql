@@ -1,0 +1,1 @@
+CREATE INDEX "run_outputs_created_idx" ON "run_outputs" USING btree ("created_at");
