@@ -10,6 +10,7 @@
  * its own CPU time, the ticks it ran, the reports they claimed and the queries they sent.
  *
  *   npm run bench -- steady [--total 100000] [--small 10000] [--slice 600] [--window-s 30]
+ *                           [--cpu-prof [--keep-prof]]
  */
 import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
@@ -35,6 +36,8 @@ import {
   seedReports,
   sleep,
   spawnHerald,
+  tempDir,
+  topSelfTime,
   verdict,
 } from './lib.ts'
 
@@ -129,11 +132,12 @@ async function child(url: string, from: number, to: number): Promise<void> {
 
 // ---- parent ----
 
-function runChild(url: string, from: number, to: number): Promise<Window> {
+function runChild(url: string, from: number, to: number, profDir?: string): Promise<Window> {
   const self = fileURLToPath(import.meta.url)
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []
   const p = spawn(
     process.execPath,
-    [...process.execArgv, self, '--child', url, String(from), String(to)],
+    [...prof, ...process.execArgv, self, '--child', url, String(from), String(to)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   let out = ''
@@ -151,7 +155,7 @@ function runChild(url: string, from: number, to: number): Promise<Window> {
   })
 }
 
-async function measure(total: number, slice: number, windowMs: number) {
+async function measure(total: number, slice: number, windowMs: number, profDir?: string) {
   const db = await scratchDatabase('steady')
   const sql = postgres(db.url, { max: 2, onnotice: () => {} })
   try {
@@ -178,7 +182,7 @@ async function measure(total: number, slice: number, windowMs: number) {
            as x(id, due)
       where r.id = x.id`
     note(`steady: ${total} reports seeded in ${Date.now() - t0} ms`)
-    const w = await runChild(db.url, from, to)
+    const w = await runChild(db.url, from, to, profDir)
     return { db, sql, w }
   } catch (err) {
     await sql.end({ timeout: 5 })
@@ -217,7 +221,8 @@ async function main(): Promise<void> {
   const slice = f.num('slice', 600)
   const windowMs = f.num('window-s', 30) * 1000
 
-  const big = await measure(total, slice, windowMs)
+  const prof = f.has('cpu-prof') ? tempDir('herald-steady-prof-') : undefined
+  const big = await measure(total, slice, windowMs, prof?.dir)
   let rss: { rss: number; peak: number }
   try {
     // The slice has passed; about one report a second is due from here on.
@@ -268,6 +273,12 @@ async function main(): Promise<void> {
     small_idle_rss_mb: smallRss.rss,
     load_avg_1m: loadavg()[0],
   })
+  if (prof) {
+    process.stderr.write(`scheduler process (${total} reports), top self time:\n`)
+    for (const line of topSelfTime(prof.dir)) process.stderr.write(`  ${line}\n`)
+    if (f.has('keep-prof')) note(`profile kept in ${prof.dir}`)
+    else prof.remove()
+  }
   const flat = cpuRatio <= FLAT && queryRatio <= FLAT
   const lean = rss.rss < BUDGET_RSS_MB
   verdict(

@@ -30,6 +30,15 @@ export interface WorkerOptions {
 
 export const DEFAULT_RETRY_DELAYS_MS = [30_000, 120_000, 480_000]
 
+/** A run's outcome waiting to be written with others that finished meanwhile. */
+interface Finished {
+  run: RunRow
+  result: RunResult
+  log: Logger
+  parameters: RunParameters | undefined
+  done(): void
+}
+
 /**
  * Claims queued runs with FOR UPDATE SKIP LOCKED and holds a renewable lease on each while its
  * executor works. Any number of workers in any number of processes share the queue; a run whose
@@ -51,6 +60,8 @@ export class Worker {
   private unlisten: (() => Promise<void>) | undefined
   private readonly loop: WakeLoop
   private lastReap = Number.NEGATIVE_INFINITY
+  private finished: Finished[] = []
+  private writing: Promise<void> | undefined
 
   constructor(o: WorkerOptions) {
     this.database = o.database
@@ -87,6 +98,7 @@ export class Worker {
     const timeout = new Promise((r) => setTimeout(r, deadlineMs).unref())
     await Promise.race([all, timeout])
     for (const c of this.controllers.values()) c.abort()
+    await this.writing
   }
 
   /** Ask for a pass soon (a run was queued or finished). */
@@ -128,12 +140,12 @@ export class Worker {
     return claimed.length
   }
 
-  /** Resolves when nothing is in flight (tests). */
+  /** Resolves when nothing is in flight and every outcome is written (tests). */
   async idle(): Promise<void> {
     for (;;) {
       await this.loop.settled()
-      if (this.inflight.size === 0) return
-      await Promise.allSettled([...this.inflight.values()])
+      if (this.inflight.size === 0 && !this.writing) return
+      await Promise.allSettled([...this.inflight.values(), this.writing])
     }
   }
 
@@ -241,7 +253,9 @@ export class Worker {
       clearInterval(renew)
       this.controllers.delete(run.id)
     }
-    await this.finish(run, result, log, parameters)
+    // The slot is free once the outcome is handed over: the next claim need not wait for the
+    // write (idle() and stop() do). Until it lands the run is `running` under our lease.
+    void this.finish(run, result, log, parameters)
   }
 
   private retryOrFail(run: RunRow, error: string): RunResult {
@@ -261,53 +275,100 @@ export class Worker {
     }
   }
 
-  /** Records the outcome (and the resolved parameters) if this worker still holds the lease. */
-  private async finish(
+  /**
+   * Records the outcome (and the resolved parameters) if this worker still holds the lease.
+   * Outcomes that arrive while a write is in progress go together in the next one, so a burst of
+   * short runs costs one UPDATE per batch instead of one per run.
+   */
+  private finish(
     run: RunRow,
     result: RunResult,
     log: Logger,
     parameters: RunParameters | undefined,
   ): Promise<void> {
-    const now = new Date(this.clock.now())
-    const mine = and(
-      eq(reportRuns.id, run.id),
-      eq(reportRuns.leaseOwner, this.id),
-      eq(reportRuns.state, 'running'),
-    )
-    const set =
-      result.state === 'retry'
+    return new Promise<void>((done) => {
+      this.finished.push({ run, result, log, parameters, done })
+      this.startWriting()
+    })
+  }
+
+  private startWriting(): void {
+    if (this.writing) return
+    this.writing = this.writeFinished().finally(() => {
+      this.writing = undefined
+      // An outcome may have arrived after the last batch was taken but before this ran.
+      if (this.finished.length > 0) this.startWriting()
+    })
+  }
+
+  private async writeFinished(): Promise<void> {
+    while (this.finished.length > 0) {
+      const batch = this.finished.splice(0, 1000)
+      try {
+        await this.writeBatch(batch)
+      } catch (err) {
+        // The runs stay `running` under our lease; once it expires they are queued again.
+        this.log.error({ err, runs: batch.map((b) => b.run.id) }, 'could not record run outcomes')
+      } finally {
+        for (const b of batch) b.done()
+      }
+    }
+  }
+
+  private async writeBatch(batch: Finished[]): Promise<void> {
+    const now = new Date(this.clock.now()).toISOString()
+    const rows = batch.map(({ run, result, parameters }) => ({
+      id: run.id,
+      parameters: parameters ?? null,
+      ...(result.state === 'retry'
         ? {
-            state: 'queued' as const,
-            runAfter: new Date(result.retryAt),
+            state: 'queued',
             error: result.error,
             attempt: result.newAttempt ? run.attempt + 1 : run.attempt,
+            run_after: new Date(result.retryAt).toISOString(),
+            finished_at: null,
           }
         : {
             state: result.state,
             error: result.state === 'succeeded' ? null : result.error,
-            finishedAt: now,
-          }
-    const rows = await this.database.db
-      .update(reportRuns)
-      .set({
-        ...set,
-        ...(parameters ? { parameters } : {}),
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        updatedAt: now,
-      })
-      .where(mine)
-      .returning({ id: reportRuns.id })
-    if (rows.length === 0) {
-      log.warn('lease lost before the run finished; another worker owns it now')
-      return
-    }
-    log.info({ state: set.state, error: set.error ?? undefined }, 'run finished')
-    if (set.state === 'queued') await this.database.notify(RUNS_CHANNEL, run.id)
-    // Triggers wait for their run and owner alerts for failures; a burst's thousands of
-    // succeeded scheduled runs need no wake-up.
-    else if (run.trigger !== 'schedule' || set.state === 'failed') {
-      await this.database.notify(RUN_DONE_CHANNEL, run.id)
+            attempt: run.attempt,
+            run_after: null,
+            finished_at: now,
+          }),
+    }))
+    const written = await this.database.rows<{ id: string }>(sql`
+      update report_runs r
+      set state = x.state, error = x.error, attempt = x.attempt,
+          run_after = coalesce(x.run_after, r.run_after), finished_at = x.finished_at,
+          parameters = coalesce(x.parameters, r.parameters),
+          lease_owner = null, lease_expires_at = null, updated_at = ${now}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+           as x(id text, parameters jsonb, state text, error text, attempt int,
+                run_after timestamptz, finished_at timestamptz)
+      where r.id = x.id and r.lease_owner = ${this.id} and r.state = 'running'
+      returning r.id`)
+    const mine = new Set(written.map((w) => w.id))
+    const notify: string[] = []
+    let requeued = false
+    batch.forEach(({ run, log }, i) => {
+      const row = rows[i]
+      if (!row) return
+      if (!mine.has(run.id)) {
+        log.warn('lease lost before the run finished; another worker owns it now')
+        return
+      }
+      log.info({ state: row.state, error: row.error ?? undefined }, 'run finished')
+      if (row.state === 'queued') requeued = true
+      // Triggers wait for their run and owner alerts for failures; a burst's thousands of
+      // succeeded scheduled runs need no wake-up.
+      else if (run.trigger !== 'schedule' || row.state === 'failed') notify.push(run.id)
+    })
+    if (requeued) await this.database.notify(RUNS_CHANNEL, '')
+    if (notify.length > 0) {
+      // One statement, one notification per run: listeners look for their run's id.
+      const ids = `{${notify.join(',')}}`
+      await this.database.rows(sql`
+        select pg_notify(${RUN_DONE_CHANNEL}, id) from unnest(${ids}::text[]) as id`)
     }
   }
 

@@ -21,6 +21,13 @@ export interface SchedulerOptions {
   metrics?: Metrics
 }
 
+/** The slots of one schedule at one planned time: the same for every report sharing them. */
+interface Slots {
+  scheduledFor: string
+  skipped: number
+  next: string | null
+}
+
 /** One claimed report's plan, in the shape jsonb_to_recordset reads it. */
 interface Planned {
   run_id: string
@@ -108,7 +115,9 @@ export class Scheduler {
         .limit(this.batchSize)
         .for('update', { skipLocked: true })
       if (due.length === 0) return []
-      const plans: Planned[] = due.map((r) => plan(r, nowMs))
+      // Reports due together mostly share a schedule (daily at 09:00): work each one out once.
+      const slots = new Map<string, Slots>()
+      const plans: Planned[] = due.map((r) => plan(r, nowMs, slots))
       const json = JSON.stringify(plans)
       await tx.execute(sql`
         insert into report_runs (id, org, report_id, trigger, state, scheduled_for, skipped_slots,
@@ -148,18 +157,30 @@ function plan(
     nextRunAt: Date | null
   },
   nowMs: number,
+  memo: Map<string, Slots>,
 ): Planned {
-  const schedule = scheduleOf(r)
   const plannedMs = (r.nextRunAt as Date).getTime()
-  const cu = catchUp(schedule, plannedMs, nowMs)
-  // align_time off: the next slot counts from when this run actually started (now), per §4.7.
-  const next = schedule.frequency.align_time ? cu.next : nextAfterRun(schedule, cu.runSlot, nowMs)
+  // Everything the slots depend on; nowMs is the same for the whole batch.
+  const key = JSON.stringify([r.frequency, r.startUs, r.timezone, r.tzOffsetMinutes, plannedMs])
+  let s = memo.get(key)
+  if (!s) {
+    const schedule = scheduleOf(r)
+    const cu = catchUp(schedule, plannedMs, nowMs)
+    // align_time off: the next slot counts from when this run actually started (now), §4.7.
+    const next = schedule.frequency.align_time ? cu.next : nextAfterRun(schedule, cu.runSlot, nowMs)
+    s = {
+      scheduledFor: new Date(cu.runSlot).toISOString(),
+      skipped: cu.skipped,
+      next: next === null ? null : new Date(next).toISOString(),
+    }
+    memo.set(key, s)
+  }
   return {
     run_id: newId(),
     id: r.id,
     org: r.org,
-    scheduled_for: new Date(cu.runSlot).toISOString(),
-    skipped: cu.skipped,
-    next: next === null ? null : new Date(next).toISOString(),
+    scheduled_for: s.scheduledFor,
+    skipped: s.skipped,
+    next: s.next,
   }
 }
