@@ -1,8 +1,9 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { pino } from 'pino'
 import type { Clock } from '../../src/clock.ts'
 import type { Database } from '../../src/db/client.ts'
 import { reportRuns, reports } from '../../src/db/schema/index.ts'
+import { ensureOrg } from '../../src/orgs/orgs.ts'
 import type { RunExecutor } from '../../src/runs/executor.ts'
 import { Worker } from '../../src/runs/worker.ts'
 import { Scheduler } from '../../src/scheduler/scheduler.ts'
@@ -49,4 +50,26 @@ export function gate(): RunExecutor & { release(): void; started: Promise<void> 
       return { state: 'succeeded' }
     },
   }
+}
+
+/**
+ * `n` enabled hourly reports in `org` (created if needed), written in one statement, whose
+ * first slots are spread evenly over `spreadMs` from `baseMs` and are also their `start`.
+ */
+export async function insertDueReports(
+  database: Database,
+  org: string,
+  n: number,
+  baseMs: number,
+  spreadMs: number,
+): Promise<void> {
+  await ensureOrg(database, org)
+  await database.db.execute(sql`
+    insert into reports (id, org, folder_id, name, enabled, frequency, start_us, dashboards,
+                         destinations, created_at, updated_at, next_run_at)
+    select ${org} || lpad(g::text, 27 - length(${org}), '0'), ${org}, 'default', 'r' || g, true,
+           '{"type":"hours","interval":1,"cron":"","align_time":true}'::jsonb,
+           (${baseMs}::bigint + (g % ${spreadMs}::int)) * 1000, '[]'::jsonb, '[]'::jsonb,
+           now(), now(), to_timestamp((${baseMs}::bigint + (g % ${spreadMs}::int)) / 1000.0)
+    from generate_series(1, ${n}::int) g`)
 }

@@ -8,7 +8,7 @@ import { ensureOrg } from '../../src/orgs/orgs.ts'
 import { noopExecutor } from '../../src/runs/executor.ts'
 import { createEmptyPostgresDatabase, postgresUrl, waitFor } from '../helpers/db.ts'
 import { spawnHerald } from '../helpers/process.ts'
-import { worker } from '../helpers/runs.ts'
+import { insertDueReports, worker } from '../helpers/runs.ts'
 
 /** Real processes sharing one PostgreSQL database. PGlite is one process by design. */
 const suite = postgresUrl ? describe : describe.skip
@@ -57,17 +57,8 @@ suite('several processes on one PostgreSQL database', () => {
 
   it('3 scheduler processes, 2,000 reports due within seconds: exactly one run per slot', async () => {
     await migrateDatabase(db, fresh.url)
-    await ensureOrg(db, 'mp')
-    const base = Date.now() + 4000
     // Slots spread over 3 s, hourly from then on.
-    await db.db.execute(sql`
-      insert into reports (id, org, folder_id, name, enabled, frequency, start_us, dashboards,
-                           destinations, created_at, updated_at, next_run_at)
-      select 'mp' || lpad(g::text, 25, '0'), 'mp', 'default', 'r' || g, true,
-             '{"type":"hours","interval":1,"cron":"","align_time":true}'::jsonb,
-             (${base}::bigint + (g % 3000)) * 1000, '[]'::jsonb, '[]'::jsonb, now(), now(),
-             to_timestamp((${base}::bigint + (g % 3000)) / 1000.0)
-      from generate_series(1, 2000) g`)
+    await insertDueReports(db, 'mp', 2000, Date.now() + 4000, 3000)
     const env = { DATABASE_URL: fresh.url, HERALD_ROLES: 'scheduler' }
     const procs = [spawnHerald(env), spawnHerald(env), spawnHerald(env)]
     try {

@@ -7,6 +7,7 @@ import { migrateDatabase } from '../../src/db/migrate.ts'
 import { ensureOrg } from '../../src/orgs/orgs.ts'
 import { createEmptyPostgresDatabase, postgresUrl, waitFor } from '../helpers/db.ts'
 import { type HeraldProcess, spawnHerald } from '../helpers/process.ts'
+import { insertDueReports } from '../helpers/runs.ts'
 import { SmtpSink } from '../helpers/smtp-sink.ts'
 
 /**
@@ -216,16 +217,7 @@ suite('resilience drills', () => {
   }, 300_000)
 
   it('3 processes, 10,000 scheduled slots: zero duplicate runs, zero missing runs', async () => {
-    await ensureOrg(db, 'slots')
-    const base = Date.now() + 5000
-    await db.db.execute(sql`
-      insert into reports (id, org, folder_id, name, enabled, frequency, start_us, dashboards,
-                           destinations, created_at, updated_at, next_run_at)
-      select 's' || lpad(g::text, 26, '0'), 'slots', 'default', 's' || g, true,
-             '{"type":"hours","interval":1,"cron":"","align_time":true}'::jsonb,
-             (${base}::bigint + (g % 2000)) * 1000, '[]'::jsonb, '[]'::jsonb, now(), now(),
-             to_timestamp((${base}::bigint + (g % 2000)) / 1000.0)
-      from generate_series(1, 10000) g`)
+    await insertDueReports(db, 'slots', 10000, Date.now() + 5000, 2000)
     const env = {
       HERALD_ROLES: 'scheduler,worker',
       HERALD_EXECUTOR: 'noop',
@@ -265,16 +257,7 @@ suite('resilience drills', () => {
   it('PostgreSQL restarted during a burst: Herald reconnects, /readyz shows the outage, no run is lost', async () => {
     const cluster = readdirSync('/etc/postgresql')[0]
     if (!cluster) return console.log('no local PostgreSQL cluster to restart: skipped')
-    await ensureOrg(db, 'restart')
-    const base = Date.now() + 4000
-    await db.db.execute(sql`
-      insert into reports (id, org, folder_id, name, enabled, frequency, start_us, dashboards,
-                           destinations, created_at, updated_at, next_run_at)
-      select 'r' || lpad(g::text, 26, '0'), 'restart', 'default', 'r' || g, true,
-             '{"type":"hours","interval":1,"cron":"","align_time":true}'::jsonb,
-             (${base}::bigint + (g % 6000)) * 1000, '[]'::jsonb, '[]'::jsonb, now(), now(),
-             to_timestamp((${base}::bigint + (g % 6000)) / 1000.0)
-      from generate_series(1, 3000) g`)
+    await insertDueReports(db, 'restart', 3000, Date.now() + 4000, 6000)
     const h = start({ HERALD_ROLES: 'api,scheduler,worker', HERALD_EXECUTOR: 'noop', PORT: '0' })
     await h.started
     const port = /"port":(\d+)/.exec(h.output())?.[1]
