@@ -141,10 +141,16 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       links,
       datasources,
       onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
-      ready: async () => {
-        await database.ping()
-        return migrationsApplied(database, expectedMigrations)
-      },
+      // A database that is down makes connects hang, not fail: readiness answers within 2 s.
+      ready: () =>
+        withTimeout(
+          (async () => {
+            await database.ping()
+            return migrationsApplied(database, expectedMigrations)
+          })(),
+          2000,
+          false,
+        ),
     })
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -180,4 +186,13 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await close()
     },
   }
+}
+
+/** The promise's value, or `fallback` once `ms` have passed. */
+function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms)
+  })
+  return Promise.race([p.catch(() => fallback), late]).finally(() => clearTimeout(timer))
 }
