@@ -13,11 +13,13 @@
  *   npm run bench -- api [--connections 16] [--duration-s 12] [--rounds 3] [--reports 1000] [--log-level info]
  *                        [--cpu-prof [--keep-prof]]
  */
+
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
 import autocannon from 'autocannon'
 import postgres from 'postgres'
+import { dashboardBody } from '../test/helpers/factories.ts'
 import {
   flags,
   note,
@@ -75,26 +77,12 @@ async function seed(base: string, url: string, n: number) {
     name: 'Bench folder',
     description: 'api bench',
   })
-  const dashboard = await call(base, 'POST', `/api/v2/${ORG}/dashboards?folder=default`, {
-    title: 'Bench dashboard',
-    description: '',
-    tabs: [
-      {
-        tabId: 'default',
-        name: 'Overview',
-        panels: [
-          {
-            id: 'p1',
-            type: 'metric',
-            title: 'Revenue',
-            query: { datasource: 'sample', sql: 'select sum(amount) from orders' },
-            layout: { x: 0, y: 0, w: 6, h: 4 },
-          },
-        ],
-      },
-    ],
-    variables: [],
-  })
+  const dashboard = await call(
+    base,
+    'POST',
+    `/api/v2/${ORG}/dashboards?folder=default`,
+    dashboardBody({ title: 'Bench dashboard' }),
+  )
   const report = await call(base, 'POST', `/api/v2/${ORG}/reports?folder=${folder.folderId}`, {
     name: 'bench-000000',
     title: 'Weekly ops',

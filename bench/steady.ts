@@ -15,14 +15,11 @@
 import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import type { SQL } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/postgres-js'
 import { pino } from 'pino'
 import postgres from 'postgres'
 import { systemClock } from '../src/clock.ts'
-import { type Database, type Db, openPostgres } from '../src/db/client.ts'
+import { type Database, openPostgres } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
-import * as schema from '../src/db/schema/index.ts'
 import { Scheduler } from '../src/scheduler/scheduler.ts'
 import {
   flags,
@@ -57,38 +54,14 @@ interface Window {
 
 // ---- child: the scheduler alone, measured over [from, to) ----
 
-/** openPostgres (src/db/client.ts) with a query counter in postgres.js's debug hook. */
+/** Herald's own Database handle, counting the statements it sends. */
 function countingDatabase(url: string): { database: Database; queries: () => number } {
   let queries = 0
-  const client = postgres(url, {
-    max: 10,
-    onnotice: () => {},
-    connection: { application_name: 'herald-bench' },
-    debug: () => {
+  const database = openPostgres(url, {
+    onQuery: () => {
       queries++
     },
   })
-  const db = drizzle(client, { schema }) as unknown as Db
-  const database: Database = {
-    kind: 'postgres',
-    db,
-    async rows<T>(query: SQL) {
-      return (await db.execute(query)) as unknown as T[]
-    },
-    async listen(channel, fn) {
-      const sub = await client.listen(channel, fn)
-      return async () => sub.unlisten()
-    },
-    async notify(channel, payload) {
-      await client.notify(channel, payload)
-    },
-    async ping() {
-      await client`select 1`
-    },
-    async close() {
-      await client.end({ timeout: 5 })
-    },
-  }
   return { database, queries: () => queries }
 }
 

@@ -38,13 +38,15 @@ function rowsOf<T>(result: unknown): T[] {
 
 export interface PostgresOptions {
   max?: number
-  onNotice?: (msg: string) => void
+  /** Called for every statement sent (benchmarks count queries with it). */
+  onQuery?: () => void
 }
 
 export function openPostgres(url: string, opts: PostgresOptions = {}): Database {
   const client = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
+    ...(opts.onQuery ? { debug: opts.onQuery } : {}),
     connection: { application_name: 'herald' },
   })
   const db = drizzlePostgres(client, { schema }) as unknown as Db
