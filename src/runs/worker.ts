@@ -37,6 +37,8 @@ interface Finished {
   log: Logger
   parameters: RunParameters | undefined
   done(): void
+  /** When writing this outcome first failed (performance.now()). */
+  failedAt?: number
 }
 
 /**
@@ -62,6 +64,11 @@ export class Worker {
   private lastReap = Number.NEGATIVE_INFINITY
   private finished: Finished[] = []
   private writing: Promise<void> | undefined
+  private stopping = false
+  /** Runs leased to this worker that it knows of: executing, or their outcome not yet written. */
+  private readonly held = new Set<string>()
+  private claimMayBeLost = false
+  private wakeWriter: (() => void) | undefined
 
   constructor(o: WorkerOptions) {
     this.database = o.database
@@ -98,6 +105,9 @@ export class Worker {
     const timeout = new Promise((r) => setTimeout(r, deadlineMs).unref())
     await Promise.race([all, timeout])
     for (const c of this.controllers.values()) c.abort()
+    // Outcomes that cannot be written now are left to the leases.
+    this.stopping = true
+    this.wakeWriter?.()
     await this.writing
   }
 
@@ -115,9 +125,16 @@ export class Worker {
       this.lastReap = now0
       await this.reapExpired()
     }
+    if (this.claimMayBeLost) await this.requeueLostClaims()
     const free = this.concurrency - this.inflight.size
     if (free <= 0) return 0
-    const claimed = await this.claim(free)
+    const claimed = await this.claim(free).catch((err) => {
+      // The connection broke after the claim was sent: it may have committed, leaving runs
+      // `running` under this worker that it never received. Find them before claiming again.
+      this.claimMayBeLost = true
+      throw err
+    })
+    for (const run of claimed) this.held.add(run.id)
     const now = this.clock.now()
     for (const run of claimed) {
       // A first scheduled attempt is due at its slot; anything else when it was (re)queued.
@@ -185,6 +202,25 @@ export class Worker {
       })
       .where(inArray(reportRuns.id, due))
       .returning()
+  }
+
+  /**
+   * Runs leased to this worker that it does not hold (a claim whose reply was lost) go back to
+   * the queue at once, as the attempt they were: they never started.
+   */
+  private async requeueLostClaims(): Promise<void> {
+    const now = new Date(this.clock.now())
+    const held = `{${[...this.held].join(',')}}`
+    const rows = await this.database.rows<{ id: string }>(sql`
+      update report_runs
+      set state = 'queued', lease_owner = null, lease_expires_at = null, run_after = ${now.toISOString()}::timestamptz,
+          started_at = case when attempt = 1 then null else started_at end,
+          updated_at = ${now.toISOString()}::timestamptz
+      where state = 'running' and lease_owner = ${this.id} and not (id = any(${held}::text[]))
+      returning id`)
+    this.claimMayBeLost = false
+    if (rows.length)
+      this.log.warn({ runs: rows.length }, 'requeued runs whose claim reply was lost')
   }
 
   /** Runs whose worker vanished go back to the queue, or fail once out of attempts. */
@@ -302,17 +338,48 @@ export class Worker {
   }
 
   private async writeFinished(): Promise<void> {
+    let failures = 0
     while (this.finished.length > 0) {
       const batch = this.finished.splice(0, 1000)
       try {
         await this.writeBatch(batch)
+        failures = 0
+        for (const b of batch) this.release(b)
       } catch (err) {
-        // The runs stay `running` under our lease; once it expires they are queued again.
-        this.log.error({ err, runs: batch.map((b) => b.run.id) }, 'could not record run outcomes')
-      } finally {
-        for (const b of batch) b.done()
+        failures++
+        this.log.error({ err, runs: batch.length }, 'could not record run outcomes; retrying')
+        this.finished.unshift(...this.stillOurs(batch))
+        if (this.stopping) break
+        // Real time, not the injected clock: this waits out an outage, it plans no schedule.
+        await new Promise<void>((resolve) => {
+          this.wakeWriter = resolve
+          setTimeout(resolve, Math.min(5000, 100 * 2 ** failures)).unref()
+        })
+        this.wakeWriter = undefined
       }
     }
+    if (this.stopping) for (const b of this.finished.splice(0)) this.release(b)
+  }
+
+  private release(b: Finished): void {
+    this.held.delete(b.run.id)
+    b.done()
+  }
+
+  /**
+   * After a failed write (the database restarting, a failover) the outcomes are still known
+   * here, so they are written again once the database answers instead of leaving the runs to
+   * wait out their leases. A write lands only while the lease is ours, so a late one is
+   * harmless; after a lease's length of failures a run is left to the reaper (queued again).
+   */
+  private stillOurs(batch: Finished[]): Finished[] {
+    const now = performance.now()
+    return batch.filter((b) => {
+      b.failedAt ??= now
+      if (now - b.failedAt < this.leaseMs) return true
+      this.release(b)
+      return false
+    })
   }
 
   private async writeBatch(batch: Finished[]): Promise<void> {

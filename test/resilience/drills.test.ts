@@ -268,34 +268,53 @@ suite('resilience drills', () => {
     const h = start({ HERALD_ROLES: 'api,scheduler,worker', HERALD_EXECUTOR: 'noop', PORT: '0' })
     await h.started
     const port = /"port":(\d+)/.exec(h.output())?.[1]
+    // Bounded: a hung request must show up as a failed poll, not as a drill that never ends.
     const ready = async () =>
-      (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status
+      (
+        await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5000) }).catch(
+          () => null,
+        )
+      )?.status
+    const t0 = Date.now()
+    const phase = (what: string) => console.log(`restart drill: ${what} at +${Date.now() - t0} ms`)
+    const diagnose = (err: unknown) => {
+      const tail = h.output().split('\n').slice(-40).join('\n')
+      throw new Error(
+        `${(err as Error).message}; Herald exit ${h.child.exitCode}; its log ends:\n${tail}`,
+      )
+    }
     expect(await ready()).toBe(200)
     await waitFor('the burst to start', async () =>
       (await count(db, sql`select count(*) as n from report_runs where org = 'restart'`)) > 0
         ? true
         : undefined,
-    )
-    execFileSync('pg_ctlcluster', [
-      '--skip-systemctl-redirect',
-      cluster,
-      'main',
-      'stop',
-      '-m',
-      'fast',
-    ])
+    ).catch(diagnose)
+    phase('burst started')
+    const pg = (action: string, ...extra: string[]) =>
+      execFileSync('pg_ctlcluster', [
+        '--skip-systemctl-redirect',
+        cluster,
+        'main',
+        action,
+        ...extra,
+      ])
+    pg('stop', '-m', 'fast')
+    phase('PostgreSQL stopped')
     try {
       await waitFor('/readyz to report the outage', async () =>
         (await ready()) === 503 ? true : undefined,
-      )
+      ).catch(diagnose)
+      phase('/readyz 503')
     } finally {
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'start'])
+      pg('start')
+      phase('PostgreSQL started')
     }
     await waitFor(
       '/readyz to recover',
       async () => ((await ready()) === 200 ? true : undefined),
       60_000,
-    )
+    ).catch(diagnose)
+    phase('/readyz 200')
     const db2 = openPostgres(fresh.url)
     try {
       await waitFor(
@@ -308,7 +327,8 @@ suite('resilience drills', () => {
             ? true
             : undefined,
         120_000,
-      )
+      ).catch(diagnose)
+      phase('3,000 runs succeeded')
       expect(
         await count(db2, sql`select count(*) as n from report_runs where org = 'restart'`),
       ).toBe(3000)
