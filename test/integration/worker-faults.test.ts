@@ -46,7 +46,8 @@ function faulty(database: Database) {
         const builder = target.update(...args)
         const set = builder.set.bind(builder)
         builder.set = (values) => {
-          if (!faults.claimReplyLost || (values as { state?: unknown }).state !== 'running') return set(values)
+          if (!faults.claimReplyLost || (values as { state?: unknown }).state !== 'running')
+            return set(values)
           faults.claimReplyLost = false
           return replyLost(set(values))
         }
