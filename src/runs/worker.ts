@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { and, asc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
@@ -134,21 +134,13 @@ export class Worker {
       this.claimMayBeLost = true
       throw err
     })
-    for (const run of claimed) this.held.add(run.id)
     const now = this.clock.now()
-    for (const run of claimed) {
+    for (const { run, report } of claimed) {
+      this.held.add(run.id)
       // A first scheduled attempt is due at its slot; anything else when it was (re)queued.
       const due = run.attempt === 1 && run.scheduledFor ? run.scheduledFor : run.runAfter
       this.metrics?.runStartLag.observe((now - due.getTime()) / 1000)
-    }
-    // One query for the batch's reports rather than one per run: bursts claim hundreds at once.
-    const ids = [...new Set(claimed.map((r) => r.reportId))]
-    const rows = ids.length
-      ? await this.database.db.select().from(reports).where(inArray(reports.id, ids))
-      : []
-    const reportOf = new Map(rows.map((r) => [r.id, r]))
-    for (const run of claimed) {
-      const p = this.execute(run, reportOf.get(run.reportId)).finally(() => {
+      const p = this.execute(run, report ?? undefined).finally(() => {
         this.inflight.delete(run.id)
         this.poke()
       })
@@ -166,22 +158,26 @@ export class Worker {
     }
   }
 
-  /** Until the next queued run is due or the next lease expires. */
+  /** Until the next queued run is due or the next lease expires (one round trip). */
   private async sleepMs(): Promise<number> {
     const now = this.clock.now()
-    const [q] = await this.database.db
-      .select({ at: min(reportRuns.runAfter) })
-      .from(reportRuns)
-      .where(eq(reportRuns.state, 'queued'))
-    const [l] = await this.database.db
-      .select({ at: min(reportRuns.leaseExpiresAt) })
-      .from(reportRuns)
-      .where(eq(reportRuns.state, 'running'))
-    const due = [q?.at, l?.at].filter((d): d is Date => !!d).map((d) => new Date(d).getTime())
+    const [row] = await this.database.rows<{
+      q: string | Date | null
+      l: string | Date | null
+    }>(sql`
+      select (select min(run_after) from report_runs where state = 'queued') as q,
+             (select min(lease_expires_at) from report_runs where state = 'running') as l`)
+    const due = [row?.q, row?.l]
+      .filter((d) => d != null)
+      .map((d) => new Date(d as string).getTime())
     return Math.min(now + this.maxIdleMs, ...due) - now + 5
   }
 
-  async claim(limit: number): Promise<RunRow[]> {
+  /**
+   * Leases up to `limit` due runs to this worker and reads their reports in the same statement
+   * (one round trip: a burst claims thousands). A report deleted meanwhile comes back null.
+   */
+  async claim(limit: number): Promise<{ run: RunRow; report: ReportRow | null }[]> {
     const now = new Date(this.clock.now())
     const db = this.database.db
     const due = db
@@ -191,17 +187,28 @@ export class Worker {
       .orderBy(asc(reportRuns.runAfter))
       .limit(limit)
       .for('update', { skipLocked: true })
+    const claimed = db.$with('claimed').as(
+      db
+        .update(reportRuns)
+        .set({
+          state: 'running',
+          leaseOwner: this.id,
+          leaseExpiresAt: new Date(now.getTime() + this.leaseMs),
+          startedAt: sql`coalesce(${reportRuns.startedAt}, ${now.toISOString()}::timestamptz)`,
+          updatedAt: now,
+        })
+        .where(inArray(reportRuns.id, due))
+        .returning(),
+    )
+    // The CTE's columns, as the run row they are (a CTE cannot be selected whole).
+    const run = Object.fromEntries(
+      Object.keys(getTableColumns(reportRuns)).map((k) => [k, claimed[k as keyof typeof claimed]]),
+    ) as unknown as typeof reportRuns._.columns
     return db
-      .update(reportRuns)
-      .set({
-        state: 'running',
-        leaseOwner: this.id,
-        leaseExpiresAt: new Date(now.getTime() + this.leaseMs),
-        startedAt: sql`coalesce(${reportRuns.startedAt}, ${now.toISOString()}::timestamptz)`,
-        updatedAt: now,
-      })
-      .where(inArray(reportRuns.id, due))
-      .returning()
+      .with(claimed)
+      .select({ run, report: reports })
+      .from(claimed)
+      .leftJoin(reports, eq(reports.id, claimed.reportId))
   }
 
   /**

@@ -29,7 +29,7 @@ function replyLost<T extends object>(builder: T): T {
       if (typeof value !== 'function') return value
       return (...args: unknown[]) => {
         const out = value.apply(target, args)
-        return out && typeof out === 'object' && 'then' in out ? replyLost(out) : out
+        return out && typeof out === 'object' ? replyLost(out) : out
       }
     },
   })
@@ -40,19 +40,11 @@ function faulty(database: Database) {
   const faults = { claimReplyLost: false, failedRows: 0 }
   const db = new Proxy(database.db, {
     get(target, key) {
-      if (key !== 'update') return Reflect.get(target, key)
-      // Only the claim (the update that sets runs running) loses its reply.
-      return (...args: Parameters<typeof target.update>) => {
-        const builder = target.update(...args)
-        const set = builder.set.bind(builder)
-        builder.set = (values) => {
-          if (!faults.claimReplyLost || (values as { state?: unknown }).state !== 'running')
-            return set(values)
-          faults.claimReplyLost = false
-          return replyLost(set(values))
-        }
-        return builder
-      }
+      // The claim is the worker's one statement built on a CTE (lease the runs, read their
+      // reports): that is the statement whose reply gets lost.
+      if (key !== 'with' || !faults.claimReplyLost) return Reflect.get(target, key)
+      faults.claimReplyLost = false
+      return (...args: Parameters<typeof target.with>) => replyLost(target.with(...args))
     },
   })
   const wrapped: Database = {
