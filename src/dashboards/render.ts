@@ -8,7 +8,7 @@ import type { Datasources } from '../datasources/registry.ts'
 import type { Database } from '../db/client.ts'
 import { dashboards } from '../db/schema/index.ts'
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors.ts'
-import { csvFilename, renderCsv, renderPdf, renderPng, safeFilename } from '../render/index.ts'
+import { csvFilename, renderCsv, safeFilename } from '../render/csv.ts'
 import type { Panel, RenderedPanel, RenderInput } from '../render/types.ts'
 import { ianaZoneOf } from '../schedule/zone.ts'
 import { parsePeriod, resolveRange } from '../timerange/index.ts'
@@ -37,6 +37,16 @@ export class DashboardRenderError extends Error {
     super(message)
     this.name = 'DashboardRenderError'
   }
+}
+
+// The PDF and PNG renderers bring vega, vega-lite, pdfkit, svg-to-pdfkit, resvg and the fonts:
+// ~60 MB of RSS once imported. A process that never renders (a scheduler, an API serving no
+// previews) should not carry them, so they load on the first PDF or PNG, once per process. CSV
+// needs none of them.
+let renderers: Promise<typeof import('../render/index.ts')> | undefined
+const loadRenderers = () => {
+  renderers ??= import('../render/index.ts')
+  return renderers
 }
 
 export const MEDIA_TYPES: Record<OutputFormat, string> = {
@@ -158,10 +168,12 @@ export async function renderFiles(
   input: RenderInput,
 ): Promise<RenderedFile[]> {
   if (format === 'pdf') {
+    const { renderPdf } = await loadRenderers()
     const bytes = await renderPdf(input)
     return [{ mediaType: MEDIA_TYPES.pdf, filename: safeFilename(input.title, 'pdf'), bytes }]
   }
   if (format === 'png') {
+    const { renderPng } = await loadRenderers()
     const bytes = await renderPng(input)
     return [{ mediaType: MEDIA_TYPES.png, filename: safeFilename(input.title, 'png'), bytes }]
   }

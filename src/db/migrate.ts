@@ -1,7 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
@@ -21,6 +20,8 @@ const MIGRATION_LOCK = 7_220_145_001
  */
 export async function migrateDatabase(database: Database, url?: string): Promise<void> {
   if (database.kind === 'pglite') {
+    // Loaded here, not at the top: a process on PostgreSQL keeps drizzle's PGlite modules out.
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator')
     // biome-ignore lint/suspicious/noExplicitAny: the pglite migrator wants its own driver type
     await migratePglite(database.db as any, { migrationsFolder })
     return
