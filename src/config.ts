@@ -104,6 +104,7 @@ const envSchema = z.object({
   HERALD_RBAC: z.enum(['on', 'off']).default('on'),
   HERALD_WORKER_CONCURRENCY: int(4, 1, 256),
   HERALD_LEASE_MS: int(60_000, 500, 3_600_000),
+  HERALD_SCHEDULER_LOOKAHEAD_MS: int(10_000, 0, 300_000),
   // For benchmarks and drills only: `noop` succeeds at once, `sleep:<ms>` waits then succeeds.
   HERALD_EXECUTOR: z
     .string()
@@ -140,6 +141,7 @@ export interface Config {
   rbac: boolean
   workerConcurrency: number
   leaseMs: number
+  schedulerLookaheadMs: number
   executor: string
   smtpUrl: string | undefined
   smtpFrom: string
@@ -189,6 +191,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rbac: e.HERALD_RBAC === 'on',
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     leaseMs: e.HERALD_LEASE_MS,
+    schedulerLookaheadMs: e.HERALD_SCHEDULER_LOOKAHEAD_MS,
     executor: e.HERALD_EXECUTOR,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM!,

@@ -88,7 +88,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
 
   const metrics = new Metrics(database)
   const scheduler = config.roles.includes('scheduler')
-    ? new Scheduler({ database, clock, log, metrics })
+    ? new Scheduler({ database, clock, log, metrics, lookaheadMs: config.schedulerLookaheadMs })
     : undefined
   const worker = config.roles.includes('worker')
     ? new Worker({

@@ -19,8 +19,14 @@ export function scheduleOf(r: ScheduleFields): Schedule {
 
 /** Whether two versions of a report would fire at different times. */
 export function scheduleChanged(a: ScheduleFields, b: ScheduleFields): boolean {
+  // Field by field: a frequency read back from jsonb has its keys in another order.
+  const fa = a.frequency as Partial<Frequency>
+  const fb = b.frequency as Partial<Frequency>
   return (
-    JSON.stringify(a.frequency) !== JSON.stringify(b.frequency) ||
+    fa.type !== fb.type ||
+    fa.interval !== fb.interval ||
+    (fa.cron ?? '') !== (fb.cron ?? '') ||
+    (fa.align_time ?? true) !== (fb.align_time ?? true) ||
     a.startUs !== b.startUs ||
     a.timezone !== b.timezone ||
     a.tzOffsetMinutes !== b.tzOffsetMinutes

@@ -8,6 +8,7 @@ import { dashboards, folders, reportDashboards, reportRuns, reports } from '../d
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { isForeignKeyViolation, isUniqueViolation } from '../lib/sqlstate.ts'
+import { discardUpcomingRuns } from '../scheduler/upcoming.ts'
 import type { ReportInput } from './model.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from './queries.ts'
 import { nextRunOnSave, scheduleChanged } from './schedule-of.ts'
@@ -157,10 +158,11 @@ async function replan(
   after: ReturnType<typeof columnsOf> & { enabled: boolean },
 ) {
   const now = ctx.clock.now()
-  if (!after.enabled) return { nextRunAt: null, scheduleVersion: before.scheduleVersion + 1 }
-  if (before.enabled && !scheduleChanged(before, after) && before.nextRunAt) {
+  if (before.enabled && after.enabled && !scheduleChanged(before, after) && before.nextRunAt) {
     return { nextRunAt: before.nextRunAt, scheduleVersion: before.scheduleVersion }
   }
+  await discardUpcomingRuns(tx, before.id, now)
+  if (!after.enabled) return { nextRunAt: null, scheduleVersion: before.scheduleVersion + 1 }
   const ran =
     after.frequency.type === 'once' &&
     (

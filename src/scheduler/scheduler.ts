@@ -18,6 +18,11 @@ export interface SchedulerOptions {
   batchSize?: number
   /** Longest sleep between checks, a safety net under LISTEN/NOTIFY. */
   maxIdleMs?: number
+  /**
+   * Runs are queued this long before their slot, to wait for it (run_after = the slot), so a
+   * burst's scheduling work is done before the burst: at 09:00 workers only claim.
+   */
+  lookaheadMs?: number
   metrics?: Metrics
 }
 
@@ -49,6 +54,7 @@ export class Scheduler {
   private readonly log: Logger
   private readonly batchSize: number
   private readonly maxIdleMs: number
+  private readonly lookaheadMs: number
   private readonly metrics: Metrics | undefined
   private unlisten: (() => Promise<void>) | undefined
   private readonly loop: WakeLoop
@@ -59,6 +65,7 @@ export class Scheduler {
     this.log = o.log.child({ role: 'scheduler' })
     this.batchSize = o.batchSize ?? 500
     this.maxIdleMs = o.maxIdleMs ?? 60_000
+    this.lookaheadMs = o.lookaheadMs ?? 0
     this.metrics = o.metrics
     this.loop = new WakeLoop({
       name: 'scheduler',
@@ -83,21 +90,25 @@ export class Scheduler {
     this.loop.poke()
   }
 
-  /** Until the earliest next_run_at (LISTEN wakes us sooner when a report changes). */
+  /** Until the earliest next_run_at comes within the lookahead (LISTEN wakes us sooner). */
   private async sleepMs(): Promise<number> {
     const now = this.clock.now()
     const [row] = await this.database.db
       .select({ at: min(reports.nextRunAt) })
       .from(reports)
       .where(eq(reports.enabled, true))
-    const at = row?.at ? new Date(row.at).getTime() : Number.POSITIVE_INFINITY
+    const at = row?.at ? new Date(row.at).getTime() - this.lookaheadMs : Number.POSITIVE_INFINITY
     return Math.min(at, now + this.maxIdleMs) - now
   }
 
-  /** Claims one batch of due reports and queues their runs. Returns how many were claimed. */
+  /**
+   * Claims one batch of reports due within the lookahead and queues their runs, each to start
+   * at its slot. Returns how many were claimed.
+   */
   async tick(): Promise<number> {
     const nowMs = this.clock.now()
     const now = new Date(nowMs)
+    const horizon = new Date(nowMs + this.lookaheadMs)
     const planned = await this.database.db.transaction(async (tx) => {
       const due = await tx
         .select({
@@ -110,7 +121,7 @@ export class Scheduler {
           nextRunAt: reports.nextRunAt,
         })
         .from(reports)
-        .where(and(eq(reports.enabled, true), lte(reports.nextRunAt, now)))
+        .where(and(eq(reports.enabled, true), lte(reports.nextRunAt, horizon)))
         .orderBy(asc(reports.nextRunAt))
         .limit(this.batchSize)
         .for('update', { skipLocked: true })
@@ -123,22 +134,24 @@ export class Scheduler {
         insert into report_runs (id, org, report_id, trigger, state, scheduled_for, skipped_slots,
                                  parameters, run_after, created_at, updated_at)
         select x.run_id, x.org, x.id, 'schedule', 'queued', x.scheduled_for, x.skipped, '{}'::jsonb,
-               ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
-               ${now.toISOString()}::timestamptz
+               greatest(x.scheduled_for, ${now.toISOString()}::timestamptz),
+               ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
         from jsonb_to_recordset(${json}::jsonb)
              as x(run_id text, id text, org text, scheduled_for timestamptz, skipped int)
         on conflict (report_id, scheduled_for) where trigger = 'schedule' do nothing`)
       await tx.execute(sql`
         update reports r
-        set next_run_at = x.next, last_triggered_at = ${now.toISOString()}::timestamptz
-        from jsonb_to_recordset(${json}::jsonb) as x(id text, next timestamptz)
+        set next_run_at = x.next,
+            last_triggered_at = greatest(x.scheduled_for, ${now.toISOString()}::timestamptz)
+        from jsonb_to_recordset(${json}::jsonb) as x(id text, next timestamptz, scheduled_for timestamptz)
         where r.id = x.id`)
       return plans
     })
     if (planned.length > 0) {
       this.log.debug({ n: planned.length }, 'queued scheduled runs')
       for (const p of planned) {
-        this.metrics?.schedulerLag.observe((nowMs - Date.parse(p.scheduled_for)) / 1000)
+        // Queued ahead of its slot is no lag at all.
+        this.metrics?.schedulerLag.observe(Math.max(0, nowMs - Date.parse(p.scheduled_for)) / 1000)
       }
       await this.database.notify(RUNS_CHANNEL, '')
     }
@@ -160,14 +173,18 @@ function plan(
   memo: Map<string, Slots>,
 ): Planned {
   const plannedMs = (r.nextRunAt as Date).getTime()
+  // A slot queued ahead starts at the slot; a late one now.
+  const startMs = Math.max(nowMs, plannedMs)
   // Everything the slots depend on; nowMs is the same for the whole batch.
   const key = JSON.stringify([r.frequency, r.startUs, r.timezone, r.tzOffsetMinutes, plannedMs])
   let s = memo.get(key)
   if (!s) {
     const schedule = scheduleOf(r)
-    const cu = catchUp(schedule, plannedMs, nowMs)
-    // align_time off: the next slot counts from when this run actually started (now), §4.7.
-    const next = schedule.frequency.align_time ? cu.next : nextAfterRun(schedule, cu.runSlot, nowMs)
+    const cu = catchUp(schedule, plannedMs, startMs)
+    // align_time off: the next slot counts from when this run starts, §4.7.
+    const next = schedule.frequency.align_time
+      ? cu.next
+      : nextAfterRun(schedule, cu.runSlot, startMs)
     s = {
       scheduledFor: new Date(cu.runSlot).toISOString(),
       skipped: cu.skipped,

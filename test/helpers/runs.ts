@@ -10,8 +10,8 @@ import { Scheduler } from '../../src/scheduler/scheduler.ts'
 
 export const silent = pino({ level: 'silent' })
 
-export function scheduler(database: Database, clock: Clock) {
-  return new Scheduler({ database, clock, log: silent })
+export function scheduler(database: Database, clock: Clock, extra = {}) {
+  return new Scheduler({ database, clock, log: silent, ...extra })
 }
 
 export function worker(database: Database, clock: Clock, executor: RunExecutor, extra = {}) {
