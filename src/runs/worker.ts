@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { and, asc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, lt, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
@@ -197,7 +197,7 @@ export class Worker {
           startedAt: sql`coalesce(${reportRuns.startedAt}, ${now.toISOString()}::timestamptz)`,
           updatedAt: now,
         })
-        .where(inArray(reportRuns.id, due))
+        .where(idIn(due))
         .returning(),
     )
     // The CTE's columns, as the run row they are (a CTE cannot be selected whole).
@@ -253,7 +253,7 @@ export class Worker {
         leaseExpiresAt: null,
         updatedAt: now,
       })
-      .where(inArray(reportRuns.id, expired))
+      .where(idIn(expired))
       .returning({ id: reportRuns.id, state: reportRuns.state })
     if (rows.length) {
       this.metrics?.leaseExpiries.inc(rows.length)
@@ -465,4 +465,12 @@ export class Worker {
       this.log.warn({ err, runId }, 'lease renewal failed')
     }
   }
+}
+
+/**
+ * `id = any(array(subquery))`: PostgreSQL plans `id in (subquery)` as a hash semi-join over a
+ * sequential scan of report_runs, so every claim would read the whole run history.
+ */
+function idIn(ids: SQLWrapper): SQL {
+  return sql`${reportRuns.id} = any(array(${ids}))`
 }
