@@ -146,6 +146,9 @@ export class Worker {
       })
       this.inflight.set(run.id, p)
     }
+    // Let runs that finish at once free their slots before the next claim is sized: otherwise a
+    // burst of short runs alternates full claims with empty ones.
+    if (claimed.length > 0) await new Promise<void>((resolve) => setImmediate(resolve))
     return claimed.length
   }
 
