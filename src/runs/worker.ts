@@ -1,8 +1,9 @@
 import { hostname } from 'node:os'
-import { and, asc, eq, getTableColumns, lt, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, eq, lt, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
+import { rowMapper } from '../db/row-mapper.ts'
 import { reportRuns, reports } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
 import { WakeLoop } from '../lib/wake-loop.ts'
@@ -179,39 +180,29 @@ export class Worker {
   /**
    * Leases up to `limit` due runs to this worker and reads their reports in the same statement
    * (one round trip: a burst claims thousands). A report deleted meanwhile comes back null.
+   * Written as SQL text: built by drizzle, building and mapping cost as much as the statement.
+   * Runs are found by primary key (`= any(array(…))`): `in (subquery)` is planned as a hash
+   * semi-join over a scan of the whole run history.
    */
   async claim(limit: number): Promise<{ run: RunRow; report: ReportRow | null }[]> {
-    const now = new Date(this.clock.now())
-    const db = this.database.db
-    const due = db
-      .select({ id: reportRuns.id })
-      .from(reportRuns)
-      .where(and(eq(reportRuns.state, 'queued'), lte(reportRuns.runAfter, now)))
-      .orderBy(asc(reportRuns.runAfter))
-      .limit(limit)
-      .for('update', { skipLocked: true })
-    const claimed = db.$with('claimed').as(
-      db
-        .update(reportRuns)
-        .set({
-          state: 'running',
-          leaseOwner: this.id,
-          leaseExpiresAt: new Date(now.getTime() + this.leaseMs),
-          startedAt: sql`coalesce(${reportRuns.startedAt}, ${now.toISOString()}::timestamptz)`,
-          updatedAt: now,
-        })
-        .where(idIn(due))
-        .returning(),
-    )
-    // The CTE's columns, as the run row they are (a CTE cannot be selected whole).
-    const run = Object.fromEntries(
-      Object.keys(getTableColumns(reportRuns)).map((k) => [k, claimed[k as keyof typeof claimed]]),
-    ) as unknown as typeof reportRuns._.columns
-    return db
-      .with(claimed)
-      .select({ run, report: reports })
-      .from(claimed)
-      .leftJoin(reports, eq(reports.id, claimed.reportId))
+    const now = new Date(this.clock.now()).toISOString()
+    const lease = new Date(this.clock.now() + this.leaseMs).toISOString()
+    const rows = await this.database.rows<Record<string, unknown>>(sql`
+      with claimed as (
+        update report_runs
+        set state = 'running', lease_owner = ${this.id}, lease_expires_at = ${lease}::timestamptz,
+            started_at = coalesce(started_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
+        where id = any(array(
+          select id from report_runs
+          where state = 'queued' and run_after <= ${now}::timestamptz
+          order by run_after limit ${limit} for update skip locked))
+        returning *)
+      select ${sql.raw(RUN_COLUMNS.select)}, ${sql.raw(REPORT_COLUMNS.select)}
+      from claimed c left join reports r on r.id = c.report_id`)
+    return rows.map((raw) => ({
+      run: RUN_COLUMNS.map(raw) as RunRow,
+      report: REPORT_COLUMNS.map(raw),
+    }))
   }
 
   /**
@@ -477,3 +468,6 @@ export class Worker {
 function idIn(ids: SQLWrapper): SQL {
   return sql`${reportRuns.id} = any(array(${ids}))`
 }
+
+const RUN_COLUMNS = rowMapper(reportRuns, 'c', 'run')
+const REPORT_COLUMNS = rowMapper(reports, 'r', 'report')

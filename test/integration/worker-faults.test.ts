@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, StringChunk, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../../src/clock.ts'
 import type { Database } from '../../src/db/client.ts'
@@ -13,45 +13,27 @@ import { insertDueReports, worker } from '../helpers/runs.ts'
 
 const LOST = 'write CONNECTION_CLOSED (the reply was lost)'
 
-/** A builder whose statement really runs, but whose caller sees the connection drop. */
-function replyLost<T extends object>(builder: T): T {
-  return new Proxy(builder, {
-    get(target, key) {
-      const value = Reflect.get(target, key)
-      if (key === 'then') {
-        return (ok: (v: unknown) => unknown, fail: (e: unknown) => unknown) =>
-          (target as unknown as Promise<unknown>)
-            .then(() => {
-              throw new Error(LOST)
-            })
-            .then(ok, fail)
-      }
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) => {
-        const out = value.apply(target, args)
-        return out && typeof out === 'object' ? replyLost(out) : out
-      }
-    },
-  })
+/** Whether a statement is the worker's claim (lease due runs, read their reports). */
+function isClaim(query: SQL): boolean {
+  return query.queryChunks.some(
+    (c) => c instanceof StringChunk && c.value.join('').includes('with claimed as'),
+  )
 }
 
 /** The same database, with faults armed by the test. */
 function faulty(database: Database) {
   const faults = { claimReplyLost: false, failedRows: 0 }
-  const db = new Proxy(database.db, {
-    get(target, key) {
-      // The claim is the worker's one statement built on a CTE (lease the runs, read their
-      // reports): that is the statement whose reply gets lost.
-      if (key !== 'with' || !faults.claimReplyLost) return Reflect.get(target, key)
-      faults.claimReplyLost = false
-      return (...args: Parameters<typeof target.with>) => replyLost(target.with(...args))
-    },
-  })
   const wrapped: Database = {
     ...database,
-    db,
     rows: (query, tx) => {
-      if (faults.failedRows > 0) {
+      if (faults.claimReplyLost && isClaim(query)) {
+        // The claim commits, but the connection drops before its reply arrives.
+        faults.claimReplyLost = false
+        return database.rows(query, tx).then(() => {
+          throw new Error(LOST)
+        })
+      }
+      if (faults.failedRows > 0 && !isClaim(query)) {
         faults.failedRows--
         return Promise.reject(new Error('write CONNECTION_CLOSED'))
       }
