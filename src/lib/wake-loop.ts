@@ -53,22 +53,29 @@ export class WakeLoop {
   }
 
   private async loop(): Promise<void> {
-    do {
-      this.again = false
-      try {
-        while (this.running && (await this.o.step())) {}
-      } catch (err) {
-        this.o.log.error({ err }, `${this.o.name} pass failed`)
-      }
-    } while (this.again && this.running)
-    if (!this.running) return
     let wait = 1000
-    try {
-      wait = await this.o.sleepMs()
-    } catch (err) {
-      // The database may be down: try again soon rather than never.
-      this.o.log.warn({ err }, `${this.o.name} could not plan its next wake-up`)
+    for (;;) {
+      do {
+        this.again = false
+        try {
+          while (this.running && (await this.o.step())) {}
+        } catch (err) {
+          this.o.log.error({ err }, `${this.o.name} pass failed`)
+        }
+      } while (this.again && this.running)
+      if (!this.running) return
+      wait = 1000
+      try {
+        wait = await this.o.sleepMs()
+      } catch (err) {
+        // The database may be down: try again soon rather than never.
+        this.o.log.warn({ err }, `${this.o.name} could not plan its next wake-up`)
+      }
+      // A poke while the sleep was being planned: the plan may already be stale (a run was
+      // queued meanwhile), so make another pass instead of sleeping on it.
+      if (!this.again) break
     }
+    if (!this.running) return
     clearTimeout(this.timer)
     this.timer = setTimeout(() => this.poke(), Math.max(5, wait))
     this.timer.unref()
