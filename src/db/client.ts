@@ -24,6 +24,13 @@ export interface Database {
   readonly db: Db
   /** Raw rows of a query, whichever driver (PGlite returns {rows}, postgres.js an array). */
   rows<T = Record<string, unknown>>(query: SQL, tx?: Executor): Promise<T[]>
+  /**
+   * A fixed SQL text with $n parameters, as a prepared statement reused on each connection. For
+   * the worker's hot statements: postgres.js sends any other parameterised statement unnamed,
+   * which costs a Describe round trip before every execution. Values arrive as the driver
+   * decodes them (timestamps as text on postgres.js); decode them by column (row-mapper.ts).
+   */
+  query<T = Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>
   listen(channel: string, fn: Listener): Promise<() => Promise<void>>
   notify(channel: string, payload: string): Promise<void>
   ping(): Promise<void>
@@ -55,6 +62,9 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Database 
     async rows<T>(query: SQL, tx?: Executor) {
       return rowsOf<T>(await (tx ?? db).execute(query))
     },
+    async query<T>(text: string, params: unknown[]) {
+      return (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[]
+    },
     async listen(channel, fn) {
       const sub = await client.listen(channel, fn)
       return async () => sub.unlisten()
@@ -81,6 +91,9 @@ export async function wrapPglite(pg: PGlite): Promise<Database> {
     db,
     async rows<T>(query: SQL, tx?: Executor) {
       return rowsOf<T>(await (tx ?? db).execute(query))
+    },
+    async query<T>(text: string, params: unknown[]) {
+      return (await pg.query<T>(text, params)).rows
     },
     async listen(channel, fn) {
       const unsub = await pg.listen(channel, fn)

@@ -180,25 +180,20 @@ export class Worker {
   /**
    * Leases up to `limit` due runs to this worker and reads their reports in the same statement
    * (one round trip: a burst claims thousands). A report deleted meanwhile comes back null.
-   * Written as SQL text: built by drizzle, building and mapping cost as much as the statement.
+   * Written as a prepared SQL text: built by drizzle, building, mapping and describing an
+   * unnamed statement cost as much as the statement itself.
    * Runs are found by primary key (`= any(array(…))`): `in (subquery)` is planned as a hash
    * semi-join over a scan of the whole run history.
    */
   async claim(limit: number): Promise<{ run: RunRow; report: ReportRow | null }[]> {
     const now = new Date(this.clock.now()).toISOString()
     const lease = new Date(this.clock.now() + this.leaseMs).toISOString()
-    const rows = await this.database.rows<Record<string, unknown>>(sql`
-      with claimed as (
-        update report_runs
-        set state = 'running', lease_owner = ${this.id}, lease_expires_at = ${lease}::timestamptz,
-            started_at = coalesce(started_at, ${now}::timestamptz), updated_at = ${now}::timestamptz
-        where id = any(array(
-          select id from report_runs
-          where state = 'queued' and run_after <= ${now}::timestamptz
-          order by run_after limit ${limit} for update skip locked))
-        returning *)
-      select ${sql.raw(RUN_COLUMNS.select)}, ${sql.raw(REPORT_COLUMNS.select)}
-      from claimed c left join reports r on r.id = c.report_id`)
+    const rows = await this.database.query<Record<string, unknown>>(CLAIM_SQL, [
+      this.id,
+      lease,
+      now,
+      limit,
+    ])
     return rows.map((raw) => ({
       run: RUN_COLUMNS.map(raw) as RunRow,
       report: REPORT_COLUMNS.map(raw),
@@ -474,5 +469,18 @@ function idIn(ids: SQLWrapper): SQL {
 
 const RUN_COLUMNS = rowMapper(reportRuns, 'c', 'run')
 const REPORT_COLUMNS = rowMapper(reports, 'r', 'report')
+/** $1 worker id, $2 lease expiry, $3 now, $4 how many. */
+const CLAIM_SQL = `
+  with claimed as (
+    update report_runs
+    set state = 'running', lease_owner = $1, lease_expires_at = $2::timestamptz,
+        started_at = coalesce(started_at, $3::timestamptz), updated_at = $3::timestamptz
+    where id = any(array(
+      select id from report_runs
+      where state = 'queued' and run_after <= $3::timestamptz
+      order by run_after limit $4::int for update skip locked))
+    returning *)
+  select ${RUN_COLUMNS.select}, ${REPORT_COLUMNS.select}
+  from claimed c left join reports r on r.id = c.report_id`
 
 const COALESCE_MS = 10

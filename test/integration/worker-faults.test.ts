@@ -1,4 +1,4 @@
-import { type SQL, StringChunk, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../../src/clock.ts'
 import type { Database } from '../../src/db/client.ts'
@@ -13,27 +13,22 @@ import { insertDueReports, worker } from '../helpers/runs.ts'
 
 const LOST = 'write CONNECTION_CLOSED (the reply was lost)'
 
-/** Whether a statement is the worker's claim (lease due runs, read their reports). */
-function isClaim(query: SQL): boolean {
-  return query.queryChunks.some(
-    (c) => c instanceof StringChunk && c.value.join('').includes('with claimed as'),
-  )
-}
-
 /** The same database, with faults armed by the test. */
 function faulty(database: Database) {
   const faults = { claimReplyLost: false, failedRows: 0 }
   const wrapped: Database = {
     ...database,
+    // The claim is the worker's one prepared statement (lease due runs, read their reports).
+    query: (text, params) => {
+      if (!faults.claimReplyLost) return database.query(text, params)
+      // The claim commits, but the connection drops before its reply arrives.
+      faults.claimReplyLost = false
+      return database.query(text, params).then(() => {
+        throw new Error(LOST)
+      })
+    },
     rows: (query, tx) => {
-      if (faults.claimReplyLost && isClaim(query)) {
-        // The claim commits, but the connection drops before its reply arrives.
-        faults.claimReplyLost = false
-        return database.rows(query, tx).then(() => {
-          throw new Error(LOST)
-        })
-      }
-      if (faults.failedRows > 0 && !isClaim(query)) {
+      if (faults.failedRows > 0) {
         faults.failedRows--
         return Promise.reject(new Error('write CONNECTION_CLOSED'))
       }
