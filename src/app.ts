@@ -38,10 +38,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.use('*', authenticate)
   api.route('/v2', orgRoutes)
 
-  // Org-scoped resources: the org context is built for exactly these paths, nothing else.
+  // Org-scoped resources: the org context is built for exactly these paths, nothing else. Once
+  // per path: several sub-apps share a mount path, and every extra registration is one more
+  // middleware each of their requests passes through.
+  const withContext = new Set<string>()
   const inOrg = (path: string, routes: Hono<AppEnv>) => {
-    api.use(path, orgContext)
-    api.use(`${path}/*`, orgContext)
+    if (!withContext.has(path)) {
+      withContext.add(path)
+      api.use(path, orgContext)
+      api.use(`${path}/*`, orgContext)
+    }
     api.route(path, routes)
   }
   // Runs first: `/schedule/preview` must win over the reports' `/:id` routes.

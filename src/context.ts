@@ -29,6 +29,11 @@ export interface Ctx {
   onReportsChanged?: () => void
   /** Called after a change to grants or roles commits, so every process reloads its policy. */
   onPolicyChanged?: () => Promise<void>
+  /**
+   * Called after stored credentials change (one token revoked, or any when `tokenId` is
+   * undefined), so every process forgets what it verified before.
+   */
+  onCredentialsChanged?: (tokenId?: string) => Promise<void>
 }
 
 export type Tx = Executor

@@ -124,16 +124,18 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
   let server: ServerType | undefined
   let port: number | undefined
   let authz: Authorizer | undefined
+  let authenticator: Authenticator | undefined
   if (config.roles.includes('api')) {
-    // Built once, after migrations; LISTEN/NOTIFY keeps it in step with other processes.
+    // Built once, after migrations; LISTEN/NOTIFY keeps them in step with other processes.
     const policy = config.rbac ? await Authorizer.open(database, { log }) : undefined
     authz = policy
+    authenticator = await Authenticator.open(database, config.rootEmail)
     const app = createApp({
       database,
       config,
       clock,
       log,
-      authenticator: new Authenticator(database, config.rootEmail),
+      authenticator,
       guardFor: guardFactory(policy, config.rbac),
       onPolicyChanged: policy ? () => policy.changed() : undefined,
       waiter: new RunWaiter(database),
@@ -183,6 +185,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await verified
       await mailer.close()
       await authz?.close()
+      await authenticator?.close()
       await close()
     },
   }

@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm'
 import type { Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
-import { orgMembers } from '../db/schema/index.ts'
+import { memberRoles } from './statements.ts'
 
 /**
  * The actor's roles in an org, or null when it is not a member. The root user is admin of every
@@ -15,9 +14,6 @@ export async function rolesInOrg(
   if (principal.root) return ['admin']
   if (principal.kind === 'token')
     return principal.tokenOrg === org ? (principal.tokenRoles ?? []) : null
-  const [row] = await database.db
-    .select({ roles: orgMembers.roles })
-    .from(orgMembers)
-    .where(and(eq(orgMembers.org, org), eq(orgMembers.userId, principal.id)))
+  const [row] = await memberRoles(database).execute({ org, user: principal.id })
   return row ? row.roles : null
 }

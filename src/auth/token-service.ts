@@ -72,4 +72,6 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<void> {
     if (rows.length === 0) throw new NotFoundError('Token not found')
     await audit(ctx, 'token.revoke', `token:${id}`, {}, tx)
   })
+  // Processes remember verified tokens for a few seconds: they must forget this one now.
+  await ctx.onCredentialsChanged?.(id)
 }

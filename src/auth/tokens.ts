@@ -27,8 +27,9 @@ export function parseToken(token: string): { id: string; secret: string } | null
   return { id: m[1]!, secret: m[2]! }
 }
 
-export function secretMatches(secret: string, hash: string): boolean {
-  const a = Buffer.from(hashSecret(secret), 'hex')
-  const b = Buffer.from(hash, 'hex')
+/** `hash` as stored (hex) or already decoded. */
+export function secretMatches(secret: string, hash: string | Buffer): boolean {
+  const a = createHash('sha256').update(secret).digest()
+  const b = typeof hash === 'string' ? Buffer.from(hash, 'hex') : hash
   return a.length === b.length && timingSafeEqual(a, b)
 }

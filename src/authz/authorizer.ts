@@ -66,24 +66,12 @@ export class Authorizer {
 
   /**
    * Decisions for one request. The policy is fixed when the request starts, so a reload in the
-   * middle cannot make one request see two policies; repeated questions are answered once.
+   * middle cannot make one request see two policies; the policy remembers its answers.
    */
   guardFor(principal: Principal, org: string, roles: readonly string[]): Guard {
     // The root user is admin of every org whatever the stored grants say.
     if (principal.root) return allowAll
-    const policy = this.policy
-    const memo = new Map<string, boolean>()
-    return {
-      can(object, action) {
-        const key = `${object}\u0000${action}`
-        let ok = memo.get(key)
-        if (ok === undefined) {
-          ok = decide(policy, roles, org, object, action)
-          memo.set(key, ok)
-        }
-        return ok
-      },
-    }
+    return new PolicyGuard(this.policy, roles, org)
   }
 
   /**
@@ -142,6 +130,22 @@ export class Authorizer {
     } catch (err) {
       this.log?.warn({ err }, 'authorization policy check failed')
     }
+  }
+}
+
+/**
+ * A class rather than an object literal with a closure: the TypeScript loader names every
+ * function it creates (keepNames), a defineProperty per request for a closure made per request.
+ */
+class PolicyGuard implements Guard {
+  constructor(
+    private readonly policy: Policy,
+    private readonly roles: readonly string[],
+    private readonly org: string,
+  ) {}
+
+  can(object: string, action: Action): boolean {
+    return decide(this.policy, this.roles, this.org, object, action)
   }
 }
 

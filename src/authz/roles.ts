@@ -292,6 +292,8 @@ export async function deleteRole(ctx: Ctx, name: string): Promise<void> {
     await audit(ctx, 'role.delete', `role:${name}`, {}, tx)
   })
   await policyChanged(ctx)
+  // Tokens' roles were rewritten, and processes remember verified tokens with their roles.
+  await ctx.onCredentialsChanged?.()
 }
 
 /**

@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.ts'
 import { iso } from '../lib/time.ts'
 import type { ReportDashboard } from './model.ts'
 import { type LastRun, presentListItem, presentReport } from './present.ts'
+import { reportWithDashboardFolders } from './statements.ts'
 
 export type ReportRow = typeof reports.$inferSelect
 export const REPORT_NOT_FOUND = 'Report not found'
@@ -18,6 +19,11 @@ export async function findReport(ctx: Ctx, id: string, tx?: Tx, lock = false): P
     .from(reports)
     .where(and(eq(reports.org, ctx.org), eq(reports.id, id)))
   const [row] = lock ? await q.for('update') : await q
+  return visible(ctx, row)
+}
+
+/** What the actor may not even list does not exist for them. */
+function visible(ctx: Ctx, row: ReportRow | undefined): ReportRow {
   if (!row || !ctx.guard.can(reportFolder(row.folderId), 'list')) {
     throw new NotFoundError(REPORT_NOT_FOUND)
   }
@@ -52,10 +58,12 @@ async function dashboardFolders(ctx: Ctx, rows: ReportRow[]): Promise<Map<string
   return new Map(found.map((d) => [d.id, d.folderId]))
 }
 
+/** GET one report: the row and its dashboards' folders come back from one prepared query. */
 export async function getReport(ctx: Ctx, id: string) {
-  const row = await findReport(ctx, id)
+  const [found] = await reportWithDashboardFolders(ctx.database).execute({ org: ctx.org, id })
+  const row = visible(ctx, found)
   requireOn(ctx, reportFolder(row.folderId), 'get', REPORT_NOT_FOUND)
-  return presentReport(row, await dashboardFolders(ctx, [row]))
+  return presentReport(row, new Map(Object.entries(found!.dashboardFolders)))
 }
 
 export interface ListFilter {

@@ -94,6 +94,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const rbac = opts.rbac ?? true
   // The fingerprint poll is a fallback for lost notifications; tests rely on notifications.
   const authz = rbac ? await Authorizer.open(database, { log, pollMs: 0 }) : undefined
+  const authenticator = await Authenticator.open(database, ROOT_EMAIL)
   const links = new LinkSigner(TEST_SECRET)
   const ownSample = opts.sample ? undefined : new SampleDatabase({ clock, log })
   const datasources = new Datasources({
@@ -108,7 +109,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     config: { rbac, publicUrl: PUBLIC_URL },
     clock,
     log,
-    authenticator: new Authenticator(database, ROOT_EMAIL),
+    authenticator,
     guardFor: opts.guardFor ?? guardFactory(authz, rbac),
     onPolicyChanged: authz ? () => authz.changed() : undefined,
     waiter: new RunWaiter(database),
@@ -158,6 +159,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
     async close() {
       await authz?.close()
+      await authenticator.close()
       await datasources.close()
       await ownSample?.close()
       await tdb.close()

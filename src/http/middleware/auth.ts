@@ -46,6 +46,7 @@ export const orgContext: MiddlewareHandler<AppEnv> = async function orgContext(c
     guard: deps.guardFor(principal, org, roles),
     onReportsChanged: deps.onReportsChanged,
     onPolicyChanged: deps.onPolicyChanged,
+    onCredentialsChanged: deps.authenticator.credentialsChanged,
   })
   await next()
   // Hono has already turned a thrown error into the response; the refusal is still on c.error.

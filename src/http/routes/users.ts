@@ -57,8 +57,8 @@ export const userRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, updateBody)
     const authenticator = c.get('deps').authenticator
     await updateMember(c.get('ctx'), c.req.param('email'), body, (e) => authenticator.isRoot(e))
-    // Cached sign-ins would keep the old password working for a while.
-    if (body.password) authenticator.forget()
+    // Cached sign-ins would keep the old password working for a while, in every process.
+    if (body.password) await authenticator.credentialsChanged()
     return ok(c, 'User updated')
   })
   .delete('/:email', async (c) => {
