@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { hash, randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
@@ -107,7 +107,7 @@ export class Authenticator {
     if (colon < 1) throw new UnauthorizedError()
     const email = decoded.slice(0, colon).trim().toLowerCase()
     const password = decoded.slice(colon + 1)
-    const key = createHash('sha256').update(`${email}\0${password}`).digest('base64')
+    const key = hash('sha256', `${email}\0${password}`, 'base64')
     const hit = this.cache.get(key)
     const now = this.now()
     const [user] = await userByEmail(this.database).execute({ email })

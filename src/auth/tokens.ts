@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /**
  * API tokens look like `hrld_<id>_<secret>`: the id finds the row without scanning, the secret
@@ -18,7 +18,7 @@ export function mintToken(id: string): MintedToken {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex')
+  return hash('sha256', secret, 'hex')
 }
 
 export function parseToken(token: string): { id: string; secret: string } | null {
@@ -27,9 +27,12 @@ export function parseToken(token: string): { id: string; secret: string } | null
   return { id: m[1]!, secret: m[2]! }
 }
 
-/** `hash` as stored (hex) or already decoded. */
-export function secretMatches(secret: string, hash: string | Buffer): boolean {
-  const a = createHash('sha256').update(secret).digest()
-  const b = typeof hash === 'string' ? Buffer.from(hash, 'hex') : hash
+/**
+ * `stored` as in the database (hex) or already decoded. One-shot hashing: a Hash object per
+ * request is a native object the garbage collector must finalise (~5 µs of a GET here).
+ */
+export function secretMatches(secret: string, stored: string | Buffer): boolean {
+  const a = hash('sha256', secret, 'buffer')
+  const b = typeof stored === 'string' ? Buffer.from(stored, 'hex') : stored
   return a.length === b.length && timingSafeEqual(a, b)
 }
