@@ -18,6 +18,8 @@ export interface SinkMessage {
 export class SmtpSink {
   readonly messages: SinkMessage[] = []
   readonly logins: string[] = []
+  /** Errors of client connections (resets), kept for inspection rather than thrown. */
+  readonly connectionErrors: Error[] = []
   private readonly refused = new Map<string, { code: number; text: string }>()
   private server: SMTPServer | undefined
   private portNumber = 0
@@ -96,6 +98,9 @@ export class SmtpSink {
       server.once('error', reject)
       server.listen(port, '127.0.0.1', () => resolve())
     })
+    // A client that dies mid-session (the drills SIGKILL workers) resets its connection; the
+    // server reports that as an 'error' event, which must not take the test process down.
+    server.on('error', (err) => this.connectionErrors.push(err))
     this.portNumber = (server.server.address() as AddressInfo).port
     this.server = server
   }
