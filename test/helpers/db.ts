@@ -75,3 +75,13 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100))
   }
 }
+
+/** Polls until `done` holds, every 20 ms, failing after `ms`; returns how long it took. */
+export async function within(ms: number, done: () => Promise<boolean>): Promise<number> {
+  const start = Date.now()
+  for (;;) {
+    if (await done()) return Date.now() - start
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}

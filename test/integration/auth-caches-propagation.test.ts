@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { basic, createTestApp, ROOT_PASSWORD, type TestApp } from '../helpers/app.ts'
-import { postgresUrl } from '../helpers/db.ts'
+import { postgresUrl, within } from '../helpers/db.ts'
 import { makeDashboard, makeFolder, makeReport, unique } from '../helpers/factories.ts'
-import { type HeraldProcess, spawnHerald } from '../helpers/process.ts'
+import { type ApiPair, twoApiServers } from '../helpers/process.ts'
 
 /**
  * Every process remembers verified API tokens for a few seconds; a revocation through one
@@ -14,16 +12,6 @@ import { type HeraldProcess, spawnHerald } from '../helpers/process.ts'
 const suite = postgresUrl ? describe : describe.skip
 if (!postgresUrl) {
   console.log('auth cache propagation tests need PostgreSQL: set DATABASE_URL to run them')
-}
-
-/** Polls until `done` holds; returns how long that took. */
-async function within(ms: number, done: () => Promise<boolean>): Promise<number> {
-  const start = Date.now()
-  for (;;) {
-    if (await done()) return Date.now() - start
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 suite('remembered credentials across processes on one PostgreSQL database', () => {
@@ -102,46 +90,14 @@ suite('remembered credentials across processes on one PostgreSQL database', () =
 })
 
 suite('remembered tokens across real Herald processes', () => {
-  let admin: ReturnType<typeof postgres>
-  let name: string
-  let url: string
-  const procs: HeraldProcess[] = []
-
+  let pair: ApiPair
   beforeAll(async () => {
-    admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} })
-    name = `herald_ac_${randomBytes(5).toString('hex')}`
-    await admin.unsafe(`create database ${name}`)
-    const u = new URL(postgresUrl!)
-    u.pathname = `/${name}`
-    url = u.toString()
+    pair = await twoApiServers(ROOT_PASSWORD)
   })
-  afterAll(async () => {
-    for (const p of procs) p.kill()
-    await Promise.all(procs.map((p) => p.exited))
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end()
-  })
+  afterAll(() => pair.close())
 
   it('a token revoked through one server is refused by the other within 1 s', async () => {
-    const env = {
-      DATABASE_URL: url,
-      PORT: '0',
-      HERALD_ROLES: 'api',
-      HERALD_ROOT_EMAIL: 'root@herald.test',
-      HERALD_ROOT_PASSWORD: ROOT_PASSWORD,
-      HERALD_SEED_SAMPLE: 'false',
-      DATA_DIR: `/tmp/herald-ac-${randomBytes(4).toString('hex')}`,
-    }
-    // One after the other, so the second does not race the first's migrations.
-    procs.push(spawnHerald(env))
-    await procs[0]!.started
-    procs.push(spawnHerald(env))
-    await procs[1]!.started
-    const [one, two] = procs.map((p) => {
-      const port = /"port":(\d+)/.exec(p.output())?.[1]
-      if (!port) throw new Error(`no port in:\n${p.output()}`)
-      return `http://127.0.0.1:${port}`
-    }) as [string, string]
+    const [one, two] = pair.bases
     const root = basic('root@herald.test', ROOT_PASSWORD)
     const call = async (base: string, method: string, path: string, auth: string) => {
       const res = await fetch(`${base}/api/v2/ac${path}`, {
