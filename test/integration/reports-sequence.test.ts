@@ -139,6 +139,11 @@ describe('OpenObserve web-client sequence', () => {
     expect((await t.request('GET', `/api/v2/${org}/reports/${id}`)).body.enabled).toBe(false)
     const on = await t.request('PATCH', `/api/v2/${org}/reports/${id}/enable?value=true`)
     expect(on.body).toEqual({ enabled: true })
+    // OpenObserve: no value means false. Its clients send a bare PATCH to switch a report off.
+    const bare = await t.request('PATCH', `/api/v2/${org}/reports/${id}/enable`)
+    expect(bare.body).toEqual({ enabled: false })
+    expect((await t.request('GET', `/api/v2/${org}/reports/${id}`)).body.enabled).toBe(false)
+    await t.request('PATCH', `/api/v2/${org}/reports/${id}/enable?value=true`)
 
     // 7. Move back with PATCH /move.
     const back = await t.request('PATCH', `/api/v2/${org}/reports/move?folder=default`, {
@@ -201,6 +206,9 @@ describe('v1 name-keyed API', () => {
     expect((await t.request('GET', `/api/${org}/reports/v1_report`)).body.title).toBe('New title')
     const off = await t.request('PUT', `/api/${org}/reports/v1_report/enable?value=false`)
     expect(off.body).toEqual({ enabled: false })
+    await t.request('PUT', `/api/${org}/reports/v1_report/enable?value=true`)
+    const bare = await t.request('PUT', `/api/${org}/reports/v1_report/enable`)
+    expect(bare.body).toEqual({ enabled: false })
     const list = await t.request('GET', `/api/${org}/reports`)
     expect(list.body.map((r: { name: string }) => r.name)).toEqual(['v1_report'])
     await t.request('POST', `/api/${org}/reports`, {

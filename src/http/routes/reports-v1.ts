@@ -11,6 +11,7 @@ import {
   updateReport,
 } from '../../reports/service.ts'
 import { jsonBody, queryOf } from '../body.ts'
+import { enableQuery } from '../enable-param.ts'
 import type { AppEnv } from '../env.ts'
 import { describe } from '../openapi.ts'
 import { ok } from '../respond.ts'
@@ -26,12 +27,6 @@ const listQuery = z.object({
     .string()
     .optional()
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : undefined)),
-})
-const enableQuery = z.object({
-  value: z
-    .string()
-    .regex(/^(true|false)$/i, 'expected true or false')
-    .transform((v) => v.toLowerCase() === 'true'),
 })
 
 describe({

@@ -11,16 +11,12 @@ import {
   updateReport,
 } from '../../reports/service.ts'
 import { jsonBody, queryOf } from '../body.ts'
+import { enableQuery } from '../enable-param.ts'
 import type { AppEnv } from '../env.ts'
 import { describe } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const BASE = '/api/v2/:org/reports'
-
-const boolParam = z
-  .string()
-  .regex(/^(true|false)$/i, 'expected true or false')
-  .transform((v) => v.toLowerCase() === 'true')
 
 export const listQuery = z.object({
   folder: z.string().max(256).optional(),
@@ -33,7 +29,6 @@ export const listQuery = z.object({
   report_name_substring: z.string().max(256).optional(),
 })
 const folderQuery = z.object({ folder: z.string().min(1).max(256).optional() })
-const enableQuery = z.object({ value: boolParam })
 
 describe({ method: 'get', path: BASE, summary: 'List reports', tag: 'reports', query: listQuery })
 describe({
