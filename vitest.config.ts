@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/resilience/**'],
+    // Migrates one template database per run; each file clones it (test/helpers/db.ts).
+    globalSetup: ['test/helpers/global-setup.ts'],
     // PGlite instances are ~350 MB each; two forks match the two cores CI has.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import postgres from 'postgres'
-import { type Database, openPglite, openPostgres } from '../../src/db/client.ts'
+import { inject } from 'vitest'
+import { type Database, openPglite, openPostgres, wrapPglite } from '../../src/db/client.ts'
 import { migrateDatabase } from '../../src/db/migrate.ts'
 
 /** DATABASE_URL selects real PostgreSQL for the integration tests; otherwise PGlite in memory. */
@@ -13,25 +15,47 @@ export interface TestDatabase {
   close(): Promise<void>
 }
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url)
   u.pathname = `/${name}`
   return u.toString()
 }
 
-/** A freshly migrated database of its own for one test file. */
+/**
+ * The template the global setup (test/helpers/global-setup.ts) migrated for this run, if any.
+ * Without it (a config that has no global setup) each file migrates its own database.
+ */
+function provided(key: 'templateDatabase' | 'templateDump'): string | undefined {
+  try {
+    return inject(key) || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A migrated database of its own for one test file: a clone of the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!postgresUrl) {
-    const database = await openPglite(undefined)
-    await migrateDatabase(database)
+    const dump = provided('templateDump')
+    if (!dump) {
+      const database = await openPglite(undefined)
+      await migrateDatabase(database)
+      return { database, close: () => database.close() }
+    }
+    const { PGlite } = await import('@electric-sql/pglite')
+    const pg = await PGlite.create({ loadDataDir: new Blob([await readFile(dump)]) })
+    const database = await wrapPglite(pg)
     return { database, close: () => database.close() }
   }
   const name = `herald_t_${randomBytes(6).toString('hex')}`
   const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
+  const template = provided('templateDatabase')
+  await admin.unsafe(
+    template ? `create database ${name} template ${template}` : `create database ${name}`,
+  )
   const url = withDatabase(postgresUrl, name)
   const database = openPostgres(url)
-  await migrateDatabase(database, url)
+  if (!template) await migrateDatabase(database, url)
   return {
     database,
     url,
