@@ -13,6 +13,7 @@ import { ReportExecutor } from '../../src/runs/report-executor.ts'
 import { RetentionJob } from '../../src/runs/retention.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { waitFor } from '../helpers/db.ts'
 import { dashboardBody, makeReport, unique } from '../helpers/factories.ts'
 import { runsOf, scheduler, silent, worker } from '../helpers/runs.ts'
 
@@ -361,9 +362,7 @@ describe('rendering reports through the real executor', () => {
       const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
       const runId = res.body.run_id as string
       // The worker picks the run up on its own (NOTIFY); wait until it went back to the queue.
-      for (let i = 0; i < 600 && !delivered.includes(runId); i++) {
-        await new Promise((r) => setTimeout(r, 50))
-      }
+      await waitFor('the first pass', async () => (delivered.includes(runId) ? true : undefined))
       await w.idle()
       expect((await runsOf(t.tdb.database, id))[0]?.state).toBe('queued')
       await between(runId)
@@ -430,12 +429,10 @@ describe('rendering reports through the real executor', () => {
       t.clock.set(at)
       await s.tick()
       await w.tick()
-      for (let i = 0; i < 600; i++) {
+      return waitFor(`slot ${slot} finished`, async () => {
         const runs = await runsOf(t.tdb.database, id)
-        if (runs.length === slot && runs.every((r) => isFinal(r.state))) return runs
-        await new Promise((r) => setTimeout(r, 50))
-      }
-      throw new Error(`slot ${slot} did not finish`)
+        return runs.length === slot && runs.every((r) => isFinal(r.state)) ? runs : undefined
+      })
     }
     await runSlot(T0 + HOUR + 1000, 1)
     const runs = await runSlot(T0 + 2 * HOUR + 1000, 2)

@@ -131,8 +131,7 @@ describe('trigger, run history and the worker', () => {
     expect(run!.runAfter.getTime()).toBe(t.clock.now() + 30_000)
     for (const delay of [30_000, 120_000, 480_000]) {
       t.clock.advance(delay)
-      w.poke()
-      await new Promise((r) => setTimeout(r, 20))
+      await w.tick()
       await w.idle()
     }
     ;[run] = await runsOf(t.tdb.database, id)
