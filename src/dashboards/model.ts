@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { panelSqlProblem } from '../datasources/sql-guard.ts'
 
 export const PANEL_TYPES = ['line', 'area', 'bar', 'pie', 'table', 'metric', 'text'] as const
 
@@ -52,6 +53,7 @@ export const dashboardInputSchema = z
     variables: z.array(variableSchema).max(100).default([]),
   })
   .superRefine((d, ctx) => {
+    const variableNames = d.variables.map((v) => v.name)
     const tabIds = new Set<string>()
     d.tabs.forEach((t, i) => {
       if (tabIds.has(t.tabId)) {
@@ -77,6 +79,14 @@ export const dashboardInputSchema = z
             code: 'custom',
             path: ['tabs', i, 'panels', j, 'query'],
             message: `A ${p.type} panel needs a query`,
+          })
+        }
+        const problem = p.query && panelSqlProblem(p.query.sql, variableNames)
+        if (problem) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tabs', i, 'panels', j, 'query', 'sql'],
+            message: `Panel ${p.id}: ${problem}`,
           })
         }
       })

@@ -8,6 +8,7 @@ import {
   type QueryResult,
   QueryTimeoutError,
 } from './connection.ts'
+import { readOnlyQueryProblem } from './sql-guard.ts'
 
 /**
  * A panel's query failed. `permanent` says whether running the report again could help: an SQL
@@ -117,19 +118,6 @@ export function intervalFor(from: Date, to: Date): number {
   return NICE_INTERVALS_S.find((s) => s >= target) ?? NICE_INTERVALS_S.at(-1)!
 }
 
-/** The first keyword of a statement, past comments and opening parentheses. */
-function leadingKeyword(sql: string): string {
-  let s = sql
-  for (;;) {
-    const t = s.replace(/^[\s(]+/, '')
-    if (t.startsWith('--')) s = t.slice(t.indexOf('\n') + 1 || t.length)
-    else if (t.startsWith('/*')) s = t.slice(t.indexOf('*/') + 2 || t.length)
-    else return (/^[A-Za-z]+/.exec(t)?.[0] ?? '').toUpperCase()
-  }
-}
-
-const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE'])
-
 /**
  * Runs one panel's query on `conn`: bound parameters only, a READ ONLY transaction in the report's
  * zone, at most `limits.maxRows` rows fetched through a cursor (a huge result is never loaded),
@@ -154,18 +142,13 @@ export async function runPanelQuery(
   } catch (err) {
     throw new PanelQueryError(`${label}: ${(err as Error).message}`, true)
   }
+  const problem = readOnlyQueryProblem(bound.text)
+  if (problem) throw new PanelQueryError(`${label}: ${problem}`, true)
   const session = { timeoutMs: limits.timeoutMs, timeZone: pgTimeZone(params.timeZone) }
   try {
     return await conn.readOnly(session, async (q) => {
-      let res: QueryResult
-      if (QUERY_KEYWORDS.has(leadingKeyword(bound.text))) {
-        await q(`DECLARE herald_panel NO SCROLL CURSOR FOR ${bound.text}`, bound.values)
-        res = await q(`FETCH FORWARD ${limits.maxRows + 1} FROM herald_panel`)
-      } else {
-        // Anything but a query (INSERT, DROP, SHOW, …) runs as written, for the read-only
-        // transaction to refuse a write in its own clear words.
-        res = await q(bound.text, bound.values)
-      }
+      await q(`DECLARE herald_panel NO SCROLL CURSOR FOR ${bound.text}`, bound.values)
+      const res: QueryResult = await q(`FETCH FORWARD ${limits.maxRows + 1} FROM herald_panel`)
       if (res.rows.length > limits.maxRows) {
         throw new RowCapError(
           `the query returned more than ${limits.maxRows} rows (HERALD_QUERY_MAX_ROWS); ` +
