@@ -128,6 +128,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_LOG_PRETTY: bool(false),
   HERALD_SEED_SAMPLE: bool(true),
+  HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 })
 
 export interface Config {
@@ -159,6 +160,8 @@ export interface Config {
   shutdownTimeoutMs: number
   logLevel: string
   seedSample: boolean
+  /** A bearer token that may scrape /metrics (besides the root user). */
+  metricsToken?: string
 }
 
 export class ConfigError extends Error {
@@ -206,6 +209,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.HERALD_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     seedSample: e.HERALD_SEED_SAMPLE,
+    metricsToken: e.HERALD_METRICS_TOKEN,
   }
 }
 

@@ -12,7 +12,7 @@ import type { RunWaiter } from '../runs/waiter.ts'
 /** Everything the HTTP layer is built from; tests build their own. */
 export interface AppDeps {
   database: Database
-  config: Pick<Config, 'rbac' | 'publicUrl'>
+  config: Pick<Config, 'rbac' | 'publicUrl' | 'metricsToken'>
   clock: Clock
   log: Logger
   authenticator: Authenticator

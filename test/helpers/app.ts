@@ -74,6 +74,8 @@ export interface TestAppOptions {
   sample?: SampleDatabase
   /** Panel query limits (HERALD_QUERY_TIMEOUT_MS / HERALD_QUERY_MAX_ROWS). */
   queryLimits?: { timeoutMs: number; maxRows: number }
+  /** HERALD_METRICS_TOKEN. */
+  metricsToken?: string
 }
 
 /** A test database of its own, or a new connection to another app's (PostgreSQL only). */
@@ -106,7 +108,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   })
   const app = createApp({
     database,
-    config: { rbac, publicUrl: PUBLIC_URL },
+    config: { rbac, publicUrl: PUBLIC_URL, metricsToken: opts.metricsToken },
     clock,
     log,
     authenticator,

@@ -125,7 +125,8 @@ describe('authorization matrix', () => {
     },
     {
       op: 'GET /metrics',
-      expect: { ...anyMember(200), outsider: 200, anon: 200 },
+      // Counts across every org: the root user (or the metrics token) only.
+      expect: { ...anyMember(403), outsider: 403, anon: 401 },
       call: async () => ({ path: '/metrics' }),
     },
     {

@@ -13,7 +13,7 @@ describe('GET /metrics', () => {
     const dash = await makeDashboard(t, 'm')
     const id = await makeReport(t, 'm', dash, 'default', { destinations: [] })
     await t.request('PUT', `/api/v2/m/reports/${id}/trigger?wait=0`)
-    const res = await t.request('GET', '/metrics', { auth: null })
+    const res = await t.request('GET', '/metrics')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/plain')
     expect(res.text).toMatch(

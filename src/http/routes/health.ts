@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env.ts'
 import { envelope } from '../errors.ts'
+import { metricsAccess } from '../middleware/metrics-access.ts'
 import { describe } from '../openapi.ts'
 
 describe({ method: 'get', path: '/healthz', summary: 'Liveness', tag: 'health', public: true })
@@ -16,9 +17,9 @@ describe({
 describe({
   method: 'get',
   path: '/metrics',
-  summary: 'Prometheus metrics',
+  summary: 'Prometheus metrics (bearer HERALD_METRICS_TOKEN, or the root user)',
   tag: 'health',
-  public: true,
+  responses: { '200': 'Metrics', '401': 'No or wrong credential', '403': 'Not the root user' },
 })
 
 export const healthRoutes = new Hono<AppEnv>()
@@ -31,7 +32,7 @@ export const healthRoutes = new Hono<AppEnv>()
     if (!ready) return envelope(c, 'unavailable', 'Database unreachable or migrations pending')
     return c.json({ status: 'ready' })
   })
-  .get('/metrics', async (c) => {
+  .get('/metrics', metricsAccess, async (c) => {
     const metrics = c.get('deps').metrics
     if (!metrics) return envelope(c, 'not_found', 'Metrics are not enabled in this process')
     c.header('Content-Type', metrics.registry.contentType)
