@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { auditLog, ownerAlerts, reportRuns, reports } from '../db/schema/index.ts'
 import { RUN_DONE_CHANNEL } from '../runs/model.ts'
@@ -8,6 +8,10 @@ import { parseMailbox } from './smtp-url.ts'
 import type { DeliveryDeps } from './types.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
+
+/** A recipient who did not get the report is as much the owner's business as a failed render. */
+const ALERTING_STATES = ['failed', 'partially_failed'] as const
+const isAlerting = (state: string) => (ALERTING_STATES as readonly string[]).includes(state)
 
 /** How far back a sweep looks past the previous one: covers commits that landed late. */
 const MARGIN_MS = 5 * 60_000
@@ -77,7 +81,7 @@ export class OwnerAlerts {
       .from(reportRuns)
       .where(
         and(
-          eq(reportRuns.state, 'failed'),
+          inArray(reportRuns.state, ALERTING_STATES),
           eq(reportRuns.trigger, 'schedule'),
           gt(reportRuns.finishedAt, new Date(from)),
         ),
@@ -105,7 +109,7 @@ export class OwnerAlerts {
       .where(eq(reportRuns.id, runId))
     if (!found) return false
     const { run, report } = found
-    if (run.trigger !== 'schedule' || run.state !== 'failed') return false
+    if (run.trigger !== 'schedule' || !isAlerting(run.state)) return false
     const owner = parseMailbox(report.owner)
     if (!owner) return false
     const zone = zoneOfReport(report)
@@ -123,14 +127,19 @@ export class OwnerAlerts {
       .returning({ day: ownerAlerts.day })
     if (claimed.length === 0) return false
 
-    const subject = `Report “${subjectOf(report)}” failed`
+    const partly = run.state === 'partially_failed'
+    const subject = partly
+      ? `Report “${subjectOf(report)}” failed for some recipients`
+      : `Report “${subjectOf(report)}” failed`
     const link = runUrl(settings.publicUrl, report, run.id)
     const error = run.error ?? 'The run failed'
     const why =
       'You receive this because you own this report. Herald sends at most one such email ' +
       'per report per day.'
     const messageId = `<alert.${report.id}.${day}@herald>`
-    const what = `The scheduled run of “${subjectOf(report)}” (${report.name}) failed.`
+    const what = partly
+      ? `The scheduled run of “${subjectOf(report)}” (${report.name}) reached some recipients but not all.`
+      : `The scheduled run of “${subjectOf(report)}” (${report.name}) failed.`
     try {
       const raw = await buildMessage({
         from: settings.from,

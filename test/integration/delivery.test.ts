@@ -505,6 +505,40 @@ describe('email delivery over SMTP', () => {
       t.clock.set(T0)
     }
   })
+  it('mails the owner when a scheduled run reaches some recipients but not all', async () => {
+    const alerts = new OwnerAlerts(h.deps)
+    await alerts.start()
+    try {
+      const bad = 'bounced@example.com'
+      sink.refuse(bad, 550, '5.1.1 No such user')
+      const id = await simpleReport(['kept@example.com', bad], { title: 'Half' })
+      const now = new Date(t.clock.now())
+      await t.tdb.database.db.insert(reportRuns).values({
+        id: newId(),
+        org,
+        reportId: id,
+        trigger: 'schedule',
+        state: 'queued',
+        scheduledFor: now,
+        runAfter: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      await h.settle()
+      const [run] = await runsOf(t.tdb.database, id)
+      expect(run!.state).toBe('partially_failed')
+      await alerts.idle()
+      await alerts.sweep()
+      await alerts.idle()
+      const sent = sink.to(ROOT_EMAIL).filter((m) => m.mail.subject?.includes('Half'))
+      expect(sent).toHaveLength(1)
+      expect(sent[0]!.mail.subject).toBe('Report “Half” failed for some recipients')
+      expect(sent[0]!.mail.text).toContain('5.1.1 No such user')
+      expect(sink.to('kept@example.com')).toHaveLength(1)
+    } finally {
+      await alerts.stop()
+    }
+  })
 })
 
 describe('SMTP transport settings', () => {

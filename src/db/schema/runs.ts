@@ -51,10 +51,11 @@ export const reportRuns = pgTable(
     index('report_runs_report_created_idx').on(t.reportId, t.createdAt),
     index('report_runs_queue_idx').on(t.runAfter).where(sql`${t.state} = 'queued'`),
     index('report_runs_lease_idx').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
-    // Owner alerts look for scheduled runs that failed recently; few rows, so a small index.
+    // Owner alerts look for scheduled runs that failed (wholly or for some recipients)
+    // recently; few rows, so a small index.
     index('report_runs_failed_schedule_idx')
       .on(t.finishedAt)
-      .where(sql`${t.state} = 'failed' and ${t.trigger} = 'schedule'`),
+      .where(sql`${t.state} in ('failed', 'partially_failed') and ${t.trigger} = 'schedule'`),
   ],
 )
 

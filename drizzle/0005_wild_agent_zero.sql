@@ -1,0 +1,2 @@
+DROP INDEX "report_runs_failed_schedule_idx";--> statement-breakpoint
+CREATE INDEX "report_runs_failed_schedule_idx" ON "report_runs" USING btree ("finished_at") WHERE "report_runs"."state" in ('failed', 'partially_failed') and "report_runs"."trigger" = 'schedule';
