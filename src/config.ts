@@ -124,6 +124,7 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map(Number)),
   HERALD_QUERY_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   HERALD_QUERY_MAX_ROWS: int(50_000, 1, 10_000_000),
+  HERALD_DATASOURCE_ADMINS: z.enum(['root', 'org']).default('org'),
   HERALD_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_LOG_PRETTY: bool(false),
@@ -157,6 +158,8 @@ export interface Config {
   queryTimeoutMs: number
   /** Most rows a panel query may return. */
   queryMaxRows: number
+  /** Who may create, update and delete datasources: the root user only, or org admins too. */
+  datasourceAdmins: 'root' | 'org'
   shutdownTimeoutMs: number
   logLevel: string
   seedSample: boolean
@@ -206,6 +209,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     deliveryBackoffMs: e.HERALD_DELIVERY_BACKOFF_MS,
     queryTimeoutMs: e.HERALD_QUERY_TIMEOUT_MS,
     queryMaxRows: e.HERALD_QUERY_MAX_ROWS,
+    datasourceAdmins: e.HERALD_DATASOURCE_ADMINS,
     shutdownTimeoutMs: e.HERALD_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     seedSample: e.HERALD_SEED_SAMPLE,

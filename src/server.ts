@@ -77,6 +77,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     secret,
     sample,
     limits: { timeoutMs: config.queryTimeoutMs, maxRows: config.queryMaxRows },
+    admins: config.datasourceAdmins,
     log,
   })
   const reportExecutor = new ReportExecutor({

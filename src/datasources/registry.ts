@@ -19,6 +19,8 @@ export interface DatasourcesOptions {
   secret: string
   sample: SampleDatabase
   limits: QueryLimits
+  /** HERALD_DATASOURCE_ADMINS: `root` keeps creating, changing and deleting to the root user. */
+  admins?: 'root' | 'org'
   log: Logger
 }
 
@@ -36,6 +38,7 @@ export class Datasources {
   readonly secrets: SecretBox
   readonly limits: QueryLimits
   readonly sample: SampleDatabase
+  readonly admins: 'root' | 'org'
   private readonly database: Database
   private readonly log: Logger
   private readonly pools = new Map<string, Pool>()
@@ -45,6 +48,7 @@ export class Datasources {
     this.secrets = new SecretBox(o.secret)
     this.sample = o.sample
     this.limits = o.limits
+    this.admins = o.admins ?? 'org'
     this.log = o.log
   }
 

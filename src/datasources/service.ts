@@ -4,7 +4,13 @@ import { AccessDeniedError, requireOn } from '../authz/require.ts'
 import { DATASOURCES_OBJECT } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import { dashboards, datasources } from '../db/schema/index.ts'
-import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { rfc3339 } from '../lib/time.ts'
@@ -30,6 +36,18 @@ const builtinSample: Datasource = {
 function denied(action: 'list' | 'create') {
   return () =>
     new AccessDeniedError(DATASOURCES_OBJECT, action, `Only org admins may ${action} datasources`)
+}
+
+/**
+ * With HERALD_DATASOURCE_ADMINS=root a datasource URL is a server-side connection the operator
+ * vets: org admins may use datasources but not point them anywhere.
+ */
+function requireManager(ctx: Ctx, ds: Datasources, action: 'create' | 'update' | 'delete'): void {
+  if (ds.admins === 'root' && !ctx.actor.root) {
+    throw new ForbiddenError(
+      `Only the root user may ${action} datasources on this server (HERALD_DATASOURCE_ADMINS=root)`,
+    )
+  }
 }
 
 function shape(ds: Datasources, row: DatasourceRow): Datasource {
@@ -114,6 +132,7 @@ export async function createDatasource(
   input: DatasourceInput,
 ): Promise<string> {
   requireOn(ctx, DATASOURCES_OBJECT, 'create', denied('create'))
+  requireManager(ctx, ds, 'create')
   checkName(input.name)
   const id = newId()
   const now = new Date(ctx.clock.now())
@@ -146,6 +165,7 @@ export async function updateDatasource(
   input: DatasourceInput,
 ): Promise<void> {
   requireOn(ctx, DATASOURCES_OBJECT, 'update', NOT_FOUND)
+  requireManager(ctx, ds, 'update')
   if (id === SAMPLE_NAME) throw new BadRequestError(BUILTIN)
   checkName(input.name)
   try {
@@ -182,6 +202,7 @@ export async function updateDatasource(
 
 export async function deleteDatasource(ctx: Ctx, ds: Datasources, id: string): Promise<void> {
   requireOn(ctx, DATASOURCES_OBJECT, 'delete', NOT_FOUND)
+  requireManager(ctx, ds, 'delete')
   if (id === SAMPLE_NAME) throw new BadRequestError(BUILTIN)
   await ctx.database.db.transaction(async (tx) => {
     const row = await findRow(ctx, id, tx, true)

@@ -76,6 +76,8 @@ export interface TestAppOptions {
   queryLimits?: { timeoutMs: number; maxRows: number }
   /** HERALD_METRICS_TOKEN. */
   metricsToken?: string
+  /** HERALD_DATASOURCE_ADMINS (default `org`). */
+  datasourceAdmins?: 'root' | 'org'
 }
 
 /** A test database of its own, or a new connection to another app's (PostgreSQL only). */
@@ -104,6 +106,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     secret: TEST_SECRET,
     sample: opts.sample ?? ownSample!,
     limits: opts.queryLimits ?? { timeoutMs: 30_000, maxRows: 50_000 },
+    admins: opts.datasourceAdmins,
     log,
   })
   const app = createApp({
