@@ -42,3 +42,14 @@ export class DatasourceUnavailableError extends Error {
     this.name = 'DatasourceUnavailableError'
   }
 }
+
+/**
+ * The datasource's target or role is one Herald refuses to query through (its own database, a
+ * superuser, a role that may read server files or run programs). Permanent: the run fails.
+ */
+export class DatasourceRefusedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DatasourceRefusedError'
+  }
+}

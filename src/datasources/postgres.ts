@@ -1,6 +1,7 @@
 import postgres from 'postgres'
 import {
   type Connection,
+  DatasourceRefusedError,
   type QueryResult,
   QueryTimeoutError,
   type SessionOptions,
@@ -11,6 +12,41 @@ import {
 // answering must not hold a run either.
 const CLIENT_GRACE_MS = 1000
 
+// A role's memberships can change on the server; a verdict is trusted this long.
+const GUARD_TTL_MS = 5 * 60_000
+
+/**
+ * Facts about the session's database and role, from catalogs every role may read. Herald's own
+ * database is recognised by its migrations table (any Herald database is refused, not only this
+ * process's); the roles are the ones that turn a read-only SELECT into reading server files
+ * (`pg_read_file`) or running programs (`COPY … TO PROGRAM`).
+ */
+const GUARD_SQL = `SELECT
+  (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AS superuser,
+  EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'drizzle' AND c.relname = '__drizzle_migrations') AS herald,
+  array_remove(ARRAY[
+    CASE WHEN pg_has_role(current_user, 'pg_read_server_files', 'MEMBER') THEN 'pg_read_server_files' END,
+    CASE WHEN pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') THEN 'pg_write_server_files' END,
+    CASE WHEN pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER') THEN 'pg_execute_server_program' END
+  ], NULL) AS privileged,
+  current_user AS role`
+
+/** Why Herald refuses to query through this session, or undefined when it may. */
+export function refusalOf(row: Record<string, unknown>): string | undefined {
+  if (row.herald) {
+    return "this datasource points at a Herald database (it has Herald's migrations table); Herald never queries its own data through a datasource"
+  }
+  if (row.superuser) {
+    return `the role ${String(row.role)} is a superuser; give Herald a read-only role instead (see the README)`
+  }
+  const privileged = (row.privileged as string[] | null) ?? []
+  if (privileged.length > 0) {
+    return `the role ${String(row.role)} is a member of ${privileged.join(', ')}; give Herald a read-only role instead (see the README)`
+  }
+  return undefined
+}
+
 export interface PostgresConnectionOptions {
   maxConnections?: number
 }
@@ -18,6 +54,7 @@ export interface PostgresConnectionOptions {
 /** A small pool on an external PostgreSQL database, for panel queries only. */
 export class PostgresConnection implements Connection {
   private readonly sql: postgres.Sql
+  private verifiedAt = Number.NEGATIVE_INFINITY
 
   constructor(url: string, opts: PostgresConnectionOptions = {}) {
     this.sql = postgres(url, {
@@ -54,6 +91,7 @@ export class PostgresConnection implements Connection {
           "SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', $2, true)",
           [String(opts.timeoutMs), opts.timeZone],
         )
+        await this.verify(q)
         return { value: await fn(q) }
       })
       return (result as { value: T }).value
@@ -65,6 +103,16 @@ export class PostgresConnection implements Connection {
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /** Checked in the session itself, so the verdict is about the very server and role queried. */
+  private async verify(q: Statement): Promise<void> {
+    const now = Date.now()
+    if (now - this.verifiedAt < GUARD_TTL_MS) return
+    const { rows } = await q(GUARD_SQL)
+    const refusal = refusalOf(rows[0] ?? {})
+    if (refusal) throw new DatasourceRefusedError(`Datasource refused: ${refusal}`)
+    this.verifiedAt = now
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { bindQuery } from '../render/bind-query.ts'
 import type { Panel, PanelData } from '../render/types.ts'
 import {
   type Connection,
+  DatasourceRefusedError,
   DatasourceUnavailableError,
   type QueryLimits,
   type QueryResult,
@@ -65,7 +66,7 @@ const TRANSIENT_NODE_CODES = new Set([
 /** Whether a failure could go away on its own. Unknown errors are treated as transient. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof QueryTimeoutError || err instanceof RowCapError) return false
-  if (err instanceof DatasourceConfigError) return false
+  if (err instanceof DatasourceConfigError || err instanceof DatasourceRefusedError) return false
   if (err instanceof DatasourceUnavailableError) return true
   const code = (err as { code?: unknown })?.code
   if (typeof code === 'string') {

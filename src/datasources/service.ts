@@ -14,6 +14,7 @@ import {
 import { newId } from '../lib/ids.ts'
 import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { rfc3339 } from '../lib/time.ts'
+import { DatasourceRefusedError } from './connection.ts'
 import { type Datasource, type DatasourceInput, maskUrl } from './model.ts'
 import { type DatasourceRow, type Datasources, SAMPLE_NAME } from './registry.ts'
 
@@ -224,6 +225,7 @@ export async function testDatasource(ctx: Ctx, ds: Datasources, id: string): Pro
     const conn = await ds.connect(ctx.org, name)
     await conn.readOnly({ timeoutMs: ds.limits.timeoutMs, timeZone: 'UTC' }, (q) => q('SELECT 1'))
   } catch (err) {
+    if (err instanceof DatasourceRefusedError) throw new BadRequestError(err.message)
     throw new BadRequestError(`Datasource "${name}" is not reachable: ${(err as Error).message}`)
   }
 }

@@ -109,3 +109,37 @@ export async function within(ms: number, done: () => Promise<boolean>): Promise<
     await new Promise((r) => setTimeout(r, 20))
   }
 }
+
+/**
+ * A database of its own with a login role that may only read (PostgreSQL only): what a
+ * datasource should point at. `admin` runs set-up SQL in it as the superuser.
+ */
+export async function createReaderDatabase(): Promise<{
+  url: string
+  superuserUrl: string
+  admin: postgres.Sql
+  drop(): Promise<void>
+}> {
+  const empty = await createEmptyPostgresDatabase()
+  const role = `herald_reader_${randomBytes(5).toString('hex')}`
+  const password = randomBytes(12).toString('hex')
+  const admin = postgres(empty.url, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create role ${role} login password '${password}'`)
+  await admin.unsafe(`alter default privileges in schema public grant select on tables to ${role}`)
+  await admin.unsafe(`grant usage on schema public to ${role}`)
+  const u = new URL(empty.url)
+  u.username = role
+  u.password = password
+  return {
+    url: u.toString(),
+    superuserUrl: empty.url,
+    admin,
+    async drop() {
+      await admin.end()
+      await empty.drop()
+      const root = postgres(postgresUrl!, { max: 1, onnotice: () => {} })
+      await root.unsafe(`drop role if exists ${role}`)
+      await root.end()
+    },
+  }
+}

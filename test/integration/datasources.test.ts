@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync'
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { datasources } from '../../src/db/schema/index.ts'
 import { ReportExecutor } from '../../src/runs/report-executor.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
-import { postgresUrl } from '../helpers/db.ts'
+import { createReaderDatabase, postgresUrl } from '../helpers/db.ts'
 import { dashboardBody, makeReport } from '../helpers/factories.ts'
 import { runsOf, worker } from '../helpers/runs.ts'
 
@@ -192,15 +192,17 @@ describe('datasources', () => {
 
   describe.skipIf(!postgresUrl)('on a real PostgreSQL (DATABASE_URL)', () => {
     let created: Promise<string> | undefined
-    /** A datasource on this file's own PostgreSQL database, with a small table in it. */
+    let target: Awaited<ReturnType<typeof createReaderDatabase>> | undefined
+    afterAll(() => target?.drop())
+    /** A datasource on a database of its own, through a role that may only read, with a table. */
     const pgDatasource = () => {
       created ??= (async () => {
-        const db = t.tdb.database
-        await db.db.execute(sql`create table shop_orders (day date, amount numeric(10, 2))`)
-        await db.db.execute(
-          sql`insert into shop_orders values ('2026-11-01', 10.5), ('2026-11-02', 20), ('2026-11-02', 1.25)`,
+        target = await createReaderDatabase()
+        await target.admin.unsafe('create table shop_orders (day date, amount numeric(10, 2))')
+        await target.admin.unsafe(
+          "insert into shop_orders values ('2026-11-01', 10.5), ('2026-11-02', 20), ('2026-11-02', 1.25)",
         )
-        const res = await create({ name: 'herald-pg', kind: 'postgres', url: t.tdb.url })
+        const res = await create({ name: 'herald-pg', kind: 'postgres', url: target.url })
         expect(res.status, res.text).toBe(200)
         return res.body.id as string
       })()
@@ -255,7 +257,7 @@ describe('datasources', () => {
         const res = await t.request('POST', `/api/v2/${org}/dashboards`, { body })
         expect(res.status, res.text).toBe(400)
       }
-      const rows = await t.tdb.database.rows(sql`select count(*)::int as n from shop_orders`)
+      const rows = await target!.admin.unsafe('select count(*)::int as n from shop_orders')
       expect(rows[0]).toEqual({ n: 3 })
     })
 
@@ -264,14 +266,14 @@ describe('datasources', () => {
       const dash = await dashboardOn('herald-pg', 'SELECT 1 AS one')
       const render = () => t.request('POST', `/api/v2/${org}/dashboards/${dash}/render?format=csv`)
       expect((await render()).status).toBe(200)
-      const broken = new URL(t.tdb.url!)
+      const broken = new URL(target!.url)
       broken.port = '1'
       await t.request('PUT', `/api/v2/${org}/datasources/${dsId}`, {
         body: { name: 'herald-pg', url: broken.toString() },
       })
       expect((await render()).status).toBe(503)
       await t.request('PUT', `/api/v2/${org}/datasources/${dsId}`, {
-        body: { name: 'herald-pg', url: t.tdb.url },
+        body: { name: 'herald-pg', url: target!.url },
       })
       expect((await render()).status).toBe(200)
     })
