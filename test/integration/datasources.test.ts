@@ -28,9 +28,12 @@ describe('datasources', () => {
     w = worker(t.tdb.database, t.clock, executor, { retryDelaysMs: [30_000] })
     await w.start()
   })
+  /** The PostgreSQL datasource's own database (the section on a real PostgreSQL makes it). */
+  let target: Awaited<ReturnType<typeof createReaderDatabase>> | undefined
   afterAll(async () => {
     await w?.stop(1000)
     await t?.close()
+    await target?.drop()
   })
 
   const create = (body: unknown, auth?: string) =>
@@ -192,8 +195,6 @@ describe('datasources', () => {
 
   describe.skipIf(!postgresUrl)('on a real PostgreSQL (DATABASE_URL)', () => {
     let created: Promise<string> | undefined
-    let target: Awaited<ReturnType<typeof createReaderDatabase>> | undefined
-    afterAll(() => target?.drop())
     /** A datasource on a database of its own, through a role that may only read, with a table. */
     const pgDatasource = () => {
       created ??= (async () => {
