@@ -182,7 +182,7 @@ export async function renderFiles(
     .map((rp) => ({
       mediaType: MEDIA_TYPES.csv,
       filename: csvFilename(rp.panel.title || rp.panel.id),
-      bytes: Buffer.from(renderCsv(rp.data!), 'utf8'),
+      bytes: Buffer.from(renderCsv(rp.data!, input.timeZone), 'utf8'),
     }))
 }
 

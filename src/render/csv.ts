@@ -1,11 +1,13 @@
 import { stringify } from 'csv-stringify/sync'
+import { DateTime } from 'luxon'
 import type { PanelData } from './types.ts'
 
 /**
  * A panel's rows as RFC 4180 CSV: header row, CRLF line ends, fields quoted when they hold a
- * comma, quote or line break. Dates are ISO 8601 instants (UTC); nested values are JSON.
+ * comma, quote or line break. Dates are ISO 8601 in `zone` with its offset (a Berlin midnight reads
+ * as one, not as the previous day's 23:00Z); nested values are JSON.
  */
-export function renderCsv(data: PanelData): string {
+export function renderCsv(data: PanelData, zone = 'UTC'): string {
   // Rows go in as arrays: csv-stringify reads object keys as paths, so a column named `a.b` would
   // be looked up as a nested property.
   const records = [data.columns, ...data.rows.map((row) => data.columns.map((c) => row[c]))]
@@ -13,7 +15,7 @@ export function renderCsv(data: PanelData): string {
     record_delimiter: 'windows',
     quote_record_delimiter: true,
     cast: {
-      date: (d) => (Number.isNaN(d.getTime()) ? '' : d.toISOString()),
+      date: (d) => (Number.isNaN(d.getTime()) ? '' : DateTime.fromJSDate(d, { zone }).toISO()!),
       boolean: (b) => (b ? 'true' : 'false'),
       bigint: (n) => n.toString(),
       object: (o) => JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),

@@ -51,3 +51,19 @@ describe('safeFilename', () => {
     expect(csvFilename('Top products')).toBe('Top products.csv')
   })
 })
+
+describe('renderCsv times in the report timezone', () => {
+  it('writes a Berlin midnight as local time with its offset, across a DST change', () => {
+    const csv = renderCsv(
+      {
+        columns: ['day'],
+        rows: [
+          { day: new Date('2026-03-28T23:00:00Z') },
+          { day: new Date('2026-03-29T22:00:00Z') },
+        ],
+      },
+      'Europe/Berlin',
+    )
+    expect(csv).toBe('day\r\n2026-03-29T00:00:00.000+01:00\r\n2026-03-30T00:00:00.000+02:00\r\n')
+  })
+})
