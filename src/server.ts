@@ -70,8 +70,18 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     settings: deliverySettings(config),
   }
 
-  // The sample database starts on first use (it costs ~350 MB), in DATA_DIR/sample.
+  // The sample database (DATA_DIR/sample) is created in the background now, not on the first
+  // query: filling a new one takes seconds, and the first preview after start should not wait.
+  // It costs ~350 MB, so only a process that may query it (api, worker) with the sample on starts
+  // it; readiness waits for it, so a 200 from /readyz means a preview answers at once.
   const sample = new SampleDatabase({ dataDir: path.join(config.dataDir, 'sample'), clock, log })
+  const warmSample = config.seedSample && config.roles.some((r) => r === 'api' || r === 'worker')
+  let sampleSettled = !warmSample
+  if (warmSample) {
+    void sample.warm().then(() => {
+      sampleSettled = true
+    })
+  }
   const datasources = new Datasources({
     database,
     secret,
@@ -148,6 +158,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       ready: () =>
         withTimeout(
           (async () => {
+            if (!sampleSettled) return false
             await database.ping()
             return migrationsApplied(database, expectedMigrations)
           })(),

@@ -189,6 +189,18 @@ export class SampleDatabase implements Connection {
     return this.serialise(() => this.session(opts, fn))
   }
 
+  /**
+   * Creates (or opens) and fills the database now, in the background, so the first query after
+   * start does not pay for it. Settles when the database is ready or has failed to start; a
+   * failure is logged and the next query tries again.
+   */
+  warm(): Promise<void> {
+    return this.serialise(() => this.open()).then(
+      () => this.armIdle(),
+      (err) => this.log.warn({ err }, 'sample database did not start; the next query retries'),
+    )
+  }
+
   /** Runs statements outside any restriction (seeding and tests only). */
   exec(sql: string, params?: unknown[]): Promise<QueryResult> {
     return this.serialise(async () => (await this.open()).query(sql, params))

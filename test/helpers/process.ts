@@ -16,11 +16,14 @@ export interface HeraldProcess {
   kill(signal?: NodeJS.Signals): void
 }
 
-/** Starts a real Herald process (`npm start`'s entry) with this environment. */
+/**
+ * Starts a real Herald process (`npm start`'s entry) with this environment. The sample is off
+ * unless asked for: each process would otherwise start its own sample database (~350 MB).
+ */
 export function spawnHerald(env: Record<string, string>): HeraldProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', HERALD_SEED_SAMPLE: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
