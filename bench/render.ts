@@ -34,6 +34,7 @@ import { newId } from '../src/lib/ids.ts'
 import { bindQuery } from '../src/render/bind-query.ts'
 import { renderPdf } from '../src/render/pdf.ts'
 import { renderPng } from '../src/render/png.ts'
+import { RenderPool } from '../src/render/pool.ts'
 import type { RenderedPanel, RenderInput } from '../src/render/types.ts'
 import type { RunParameters } from '../src/runs/model.ts'
 import { ReportExecutor } from '../src/runs/report-executor.ts'
@@ -143,9 +144,11 @@ async function executor(n: number): Promise<void> {
     limits: { timeoutMs: 30_000, maxRows: 50_000 },
     log,
   })
+  const renderer = new RenderPool({ threads: 1, timeoutMs: 60_000, log })
   const exec = new ReportExecutor({
     database,
     datasources,
+    renderer,
     clock: systemClock,
     deliver: async () => ({ state: 'succeeded' }),
   })
@@ -214,6 +217,7 @@ async function executor(n: number): Promise<void> {
       results[`${reportType}_render_median_ms`] = percentile(r, 50)
     }
   } finally {
+    await renderer.close()
     await datasources.close()
     await sample.close()
     await database.close()

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import { parseMailbox, parseSmtpUrl } from './delivery/smtp-url.ts'
@@ -104,6 +105,8 @@ const envSchema = z.object({
   HERALD_RBAC: z.enum(['on', 'off']).default('on'),
   HERALD_WORKER_CONCURRENCY: int(4, 1, 256),
   HERALD_LEASE_MS: int(60_000, 500, 3_600_000),
+  HERALD_RENDER_THREADS: int(availableParallelism(), 1, 256),
+  HERALD_RENDER_TIMEOUT_MS: int(60_000, 100, 3_600_000),
   HERALD_SCHEDULER_LOOKAHEAD_MS: int(10_000, 0, 300_000),
   // For benchmarks and drills only: `noop` succeeds at once, `sleep:<ms>` waits then succeeds.
   HERALD_EXECUTOR: z
@@ -143,6 +146,10 @@ export interface Config {
   rbac: boolean
   workerConcurrency: number
   leaseMs: number
+  /** Worker threads drawing PDFs and PNGs, off the event loop; one per core by default. */
+  renderThreads: number
+  /** Longest one PDF or PNG may take to draw; past it the run fails and its thread is replaced. */
+  renderTimeoutMs: number
   schedulerLookaheadMs: number
   executor: string
   smtpUrl: string | undefined
@@ -197,6 +204,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rbac: e.HERALD_RBAC === 'on',
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     leaseMs: e.HERALD_LEASE_MS,
+    renderThreads: e.HERALD_RENDER_THREADS,
+    renderTimeoutMs: e.HERALD_RENDER_TIMEOUT_MS,
     schedulerLookaheadMs: e.HERALD_SCHEDULER_LOOKAHEAD_MS,
     executor: e.HERALD_EXECUTOR,
     smtpUrl: e.SMTP_URL,

@@ -24,6 +24,7 @@ import {
 } from './delivery/index.ts'
 import { createLogger } from './log.ts'
 import { Metrics } from './metrics.ts'
+import { RenderPool } from './render/pool.ts'
 import { executorFor, type RunExecutor } from './runs/executor.ts'
 import { REPORTS_CHANNEL } from './runs/model.ts'
 import { ReportExecutor } from './runs/report-executor.ts'
@@ -73,15 +74,23 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
   // The sample database (DATA_DIR/sample) is created in the background now, not on the first
   // query: filling a new one takes seconds, and the first preview after start should not wait.
   // It costs ~350 MB, so only a process that may query it (api, worker) with the sample on starts
-  // it; readiness waits for it, so a 200 from /readyz means a preview answers at once.
+  // it; an api process also starts a render thread. Readiness waits for both, so a 200 from
+  // /readyz means a preview answers at once.
   const sample = new SampleDatabase({ dataDir: path.join(config.dataDir, 'sample'), clock, log })
-  const warmSample = config.seedSample && config.roles.some((r) => r === 'api' || r === 'worker')
-  let sampleSettled = !warmSample
-  if (warmSample) {
-    void sample.warm().then(() => {
-      sampleSettled = true
-    })
+  const renderer = new RenderPool({
+    threads: config.renderThreads,
+    timeoutMs: config.renderTimeoutMs,
+    log,
+  })
+  const warmups: Promise<void>[] = []
+  if (config.seedSample && config.roles.some((r) => r === 'api' || r === 'worker')) {
+    warmups.push(sample.warm())
+    if (config.roles.includes('api')) warmups.push(renderer.warm())
   }
+  let warmed = warmups.length === 0
+  void Promise.all(warmups).then(() => {
+    warmed = true
+  })
   const datasources = new Datasources({
     database,
     secret,
@@ -93,6 +102,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
   const reportExecutor = new ReportExecutor({
     database,
     datasources,
+    renderer,
     clock,
     deliver: (input, runLog) => deliverRun({ ...delivery, log: runLog }, input),
   })
@@ -153,12 +163,13 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       metrics,
       links,
       datasources,
+      renderer,
       onReportsChanged: () => void database.notify(REPORTS_CHANNEL, '').catch(() => {}),
       // A database that is down makes connects hang, not fail: readiness answers within 2 s.
       ready: () =>
         withTimeout(
           (async () => {
-            if (!sampleSettled) return false
+            if (!warmed) return false
             await database.ping()
             return migrationsApplied(database, expectedMigrations)
           })(),
@@ -194,6 +205,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await retention?.stop()
       await datasources.close()
       await sample.close()
+      await renderer.close()
       await verified
       await mailer.close()
       await authz?.close()

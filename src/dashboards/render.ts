@@ -9,6 +9,7 @@ import type { Database } from '../db/client.ts'
 import { dashboards } from '../db/schema/index.ts'
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors.ts'
 import { csvFilename, renderCsv, safeFilename } from '../render/csv.ts'
+import type { Renderer } from '../render/pool.ts'
 import type { Panel, RenderedPanel, RenderInput } from '../render/types.ts'
 import { ianaZoneOf } from '../schedule/zone.ts'
 import { parsePeriod, resolveRange } from '../timerange/index.ts'
@@ -37,16 +38,6 @@ export class DashboardRenderError extends Error {
     super(message)
     this.name = 'DashboardRenderError'
   }
-}
-
-// The PDF and PNG renderers bring vega, vega-lite, pdfkit, svg-to-pdfkit, resvg and the fonts:
-// ~60 MB of RSS once imported. A process that never renders (a scheduler, an API serving no
-// previews) should not carry them, so they load on the first PDF or PNG, once per process. CSV
-// needs none of them.
-let renderers: Promise<typeof import('../render/index.ts')> | undefined
-const loadRenderers = () => {
-  renderers ??= import('../render/index.ts')
-  return renderers
 }
 
 export const MEDIA_TYPES: Record<OutputFormat, string> = {
@@ -162,20 +153,19 @@ export async function queryPanels(
   return out
 }
 
-/** The files one report entry (or a preview) produces in `format`. */
+/**
+ * The files one report entry (or a preview) produces in `format`. PDF and PNG are drawn by the
+ * renderer's threads, never on this event loop; CSV is the rows as text.
+ */
 export async function renderFiles(
   format: OutputFormat,
   input: RenderInput,
+  renderer: Renderer,
+  signal?: AbortSignal,
 ): Promise<RenderedFile[]> {
-  if (format === 'pdf') {
-    const { renderPdf } = await loadRenderers()
-    const bytes = await renderPdf(input)
-    return [{ mediaType: MEDIA_TYPES.pdf, filename: safeFilename(input.title, 'pdf'), bytes }]
-  }
-  if (format === 'png') {
-    const { renderPng } = await loadRenderers()
-    const bytes = await renderPng(input)
-    return [{ mediaType: MEDIA_TYPES.png, filename: safeFilename(input.title, 'png'), bytes }]
+  if (format === 'pdf' || format === 'png') {
+    const bytes = await renderer.render(format, input, signal)
+    return [{ mediaType: MEDIA_TYPES[format], filename: safeFilename(input.title, format), bytes }]
   }
   return input.panels
     .filter((rp) => rp.data && rp.panel.query)
@@ -184,6 +174,12 @@ export async function renderFiles(
       filename: csvFilename(rp.panel.title || rp.panel.id),
       bytes: Buffer.from(renderCsv(rp.data!, input.timeZone), 'utf8'),
     }))
+}
+
+/** What rendering a dashboard needs besides the database: panel queries and the drawing. */
+export interface RenderServices {
+  datasources: Datasources
+  renderer: Renderer
 }
 
 export interface PreviewOptions {
@@ -206,7 +202,7 @@ export interface PreviewOptions {
  */
 export async function previewDashboard(
   ctx: Ctx,
-  ds: Datasources,
+  services: RenderServices,
   id: string,
   o: PreviewOptions,
 ): Promise<RenderedFile> {
@@ -244,7 +240,7 @@ export async function previewDashboard(
   const def = row.definition as DashboardDefinition
   let rendered: RenderedPanel[]
   try {
-    rendered = await queryPanels(ds, panels, {
+    rendered = await queryPanels(services.datasources, panels, {
       org: ctx.org,
       from,
       to,
@@ -266,7 +262,7 @@ export async function previewDashboard(
     height: o.height,
     timeZone: zone,
   }
-  const [file] = await renderFiles(o.format, input)
+  const [file] = await renderFiles(o.format, input, services.renderer)
   if (!file) throw new BadRequestError('Nothing to render')
   return file
 }

@@ -7,6 +7,7 @@ import type { Ctx, Database, Principal } from '../context.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { LinkSigner } from '../delivery/links.ts'
 import type { Metrics } from '../metrics.ts'
+import type { Renderer } from '../render/pool.ts'
 import type { RunWaiter } from '../runs/waiter.ts'
 
 /** Everything the HTTP layer is built from; tests build their own. */
@@ -30,6 +31,8 @@ export interface AppDeps {
   links?: LinkSigner
   /** Panel queries (previews) and datasource pools; without it those endpoints answer 503. */
   datasources?: Datasources
+  /** Draws previews (PDF, PNG) in the render threads; without it those answer 503. */
+  renderer?: Renderer
 }
 
 export interface AppEnv {

@@ -20,6 +20,7 @@ import {
   deliveriesOf,
   loadRunOutputs,
 } from '../delivery/index.ts'
+import { RenderError, type Renderer } from '../render/pool.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { RunContext, RunExecutor, RunResult } from './executor.ts'
 import { type NewOutput, storeOutputs } from './outputs.ts'
@@ -30,6 +31,7 @@ export type Deliver = (input: DeliverRunInput, log: Logger) => Promise<RunResult
 export interface ReportExecutorOptions {
   database: Database
   datasources: Datasources
+  renderer: Renderer
   clock: Clock
   deliver: Deliver
 }
@@ -60,7 +62,12 @@ export class ReportExecutor implements RunExecutor {
     try {
       files = await this.render(ctx)
     } catch (err) {
-      if (err instanceof FinalFailure || err instanceof DashboardRenderError) {
+      // A render that threw, died or overran would do so again: the run fails, the others go on.
+      if (
+        err instanceof FinalFailure ||
+        err instanceof DashboardRenderError ||
+        err instanceof RenderError
+      ) {
         return { state: 'failed', error: err.message }
       }
       if (err instanceof PanelQueryError && err.permanent) {
@@ -124,10 +131,11 @@ export class ReportExecutor implements RunExecutor {
         height: entry.attachment_dimensions?.height,
         timeZone: zone,
       }
-      const rendered = await renderFiles(entry.report_type, input)
+      const { renderer } = this.o
+      const rendered = await renderFiles(entry.report_type, input, renderer, signal)
       // A PDF email may carry an inline picture of the dashboard (imagePreview).
       if (entry.report_type === 'pdf' && report.imagePreview && hasRecipients(ctx)) {
-        rendered.push(...(await renderFiles('png', input)))
+        rendered.push(...(await renderFiles('png', input, renderer, signal)))
       }
       for (const f of rendered) files.push({ ...f, dashboard: i })
       log.info(

@@ -11,6 +11,7 @@ import { SampleDatabase } from '../../src/datasources/sample.ts'
 import { openPostgres } from '../../src/db/client.ts'
 import { LinkSigner } from '../../src/delivery/links.ts'
 import { Metrics } from '../../src/metrics.ts'
+import { type Renderer, RenderPool } from '../../src/render/pool.ts'
 import { RunWaiter } from '../../src/runs/waiter.ts'
 import { createUser, setMembership } from '../../src/users/users.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
@@ -43,6 +44,8 @@ export interface TestApp {
   links: LinkSigner
   /** Datasource pools and the sample database the app (and a test's executor) query. */
   datasources: Datasources
+  /** The render threads the app's previews (and a test's executor) draw with. */
+  renderer: Renderer
   root: string
   request(
     method: string,
@@ -78,6 +81,8 @@ export interface TestAppOptions {
   metricsToken?: string
   /** HERALD_DATASOURCE_ADMINS (default `org`). */
   datasourceAdmins?: 'root' | 'org'
+  /** Draws PDFs and PNGs; by default a pool of two threads, started on the first render. */
+  renderer?: Renderer
 }
 
 /** A test database of its own, or a new connection to another app's (PostgreSQL only). */
@@ -109,6 +114,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     admins: opts.datasourceAdmins,
     log,
   })
+  const ownRenderer = opts.renderer
+    ? undefined
+    : new RenderPool({ threads: 2, timeoutMs: 30_000, log })
+  const renderer = opts.renderer ?? ownRenderer!
   const app = createApp({
     database,
     config: { rbac, publicUrl: PUBLIC_URL, metricsToken: opts.metricsToken },
@@ -121,6 +130,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     metrics: new Metrics(database),
     links,
     datasources,
+    renderer,
     ready: async () => {
       await database.ping()
       return true
@@ -154,6 +164,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     app,
     links,
     datasources,
+    renderer,
     root,
     request,
     async member(org, roles = ['editor'], email) {
@@ -167,6 +178,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       await authenticator.close()
       await datasources.close()
       await ownSample?.close()
+      await ownRenderer?.close()
       await tdb.close()
     },
   }

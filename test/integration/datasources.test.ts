@@ -22,6 +22,7 @@ describe('datasources', () => {
     const executor = new ReportExecutor({
       database: t.tdb.database,
       datasources: t.datasources,
+      renderer: t.renderer,
       clock: t.clock,
       deliver: async () => ({ state: 'succeeded' }),
     })

@@ -63,6 +63,7 @@ describe('rendering reports through the real executor', () => {
     const executor = new ReportExecutor({
       database: t.tdb.database,
       datasources: t.datasources,
+      renderer: t.renderer,
       clock: t.clock,
       deliver: async (input) => {
         delivered.push(input.run.id)

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import {
   createDashboard,
@@ -8,7 +8,8 @@ import {
   updateDashboard,
 } from '../../dashboards/dashboards.ts'
 import { dashboardInputSchema } from '../../dashboards/model.ts'
-import { previewDashboard } from '../../dashboards/render.ts'
+import { previewDashboard, type RenderServices } from '../../dashboards/render.ts'
+import { UnavailableError } from '../../errors.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { fileResponse } from '../file.ts'
@@ -78,6 +79,12 @@ describe({
   tag: 'dashboards',
 })
 
+function renderServicesOf(c: Context<AppEnv>): RenderServices {
+  const renderer = c.get('deps').renderer
+  if (!renderer) throw new UnavailableError('Rendering is not configured on this server')
+  return { datasources: datasourcesOf(c), renderer }
+}
+
 export const dashboardRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { folder } = queryOf(c, folderQuery)
@@ -104,7 +111,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const q = queryOf(c, renderQuery)
     const { variables } = await jsonBody(c, renderBody, { optional: true })
     const ctx = c.get('ctx')
-    const file = await previewDashboard(ctx, datasourcesOf(c), c.req.param('id'), {
+    const file = await previewDashboard(ctx, renderServicesOf(c), c.req.param('id'), {
       ...q,
       variables,
     })
