@@ -80,6 +80,19 @@ const mailbox = (def?: string) =>
       return text
     })
 
+/**
+ * Defaults taken from the machine, so a process holds a 09:00 burst without tuning. Runs in
+ * flight are cheap while they wait (on SMTP, on a render thread), so a worker may hold many;
+ * what they render is bounded separately by the render threads (see ReportExecutor). The
+ * database pool serves the API and the worker's claims and writes at once.
+ */
+const cores = availableParallelism()
+export const machine = {
+  cores,
+  workerConcurrency: Math.min(1024, 32 * cores),
+  dbPoolSize: Math.max(10, 4 * cores),
+}
+
 const envSchema = z.object({
   PORT: int(5080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -103,9 +116,10 @@ const envSchema = z.object({
       return [...new Set(roles)] as Role[]
     }),
   HERALD_RBAC: z.enum(['on', 'off']).default('on'),
-  HERALD_WORKER_CONCURRENCY: int(4, 1, 256),
+  HERALD_WORKER_CONCURRENCY: int(machine.workerConcurrency, 1, 1024),
   HERALD_LEASE_MS: int(60_000, 500, 3_600_000),
-  HERALD_RENDER_THREADS: int(availableParallelism(), 1, 256),
+  HERALD_RENDER_THREADS: int(machine.cores, 1, 256),
+  HERALD_DB_POOL_SIZE: int(machine.dbPoolSize, 1, 1000),
   HERALD_RENDER_TIMEOUT_MS: int(60_000, 100, 3_600_000),
   HERALD_SCHEDULER_LOOKAHEAD_MS: int(10_000, 0, 300_000),
   // For benchmarks and drills only: `noop` succeeds at once, `sleep:<ms>` waits then succeeds.
@@ -146,6 +160,8 @@ export interface Config {
   rbac: boolean
   workerConcurrency: number
   leaseMs: number
+  /** Connections in Herald's PostgreSQL pool. */
+  dbPoolSize: number
   /** Worker threads drawing PDFs and PNGs, off the event loop; one per core by default. */
   renderThreads: number
   /** Longest one PDF or PNG may take to draw; past it the run fails and its thread is replaced. */
@@ -204,6 +220,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rbac: e.HERALD_RBAC === 'on',
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     leaseMs: e.HERALD_LEASE_MS,
+    dbPoolSize: e.HERALD_DB_POOL_SIZE,
     renderThreads: e.HERALD_RENDER_THREADS,
     renderTimeoutMs: e.HERALD_RENDER_TIMEOUT_MS,
     schedulerLookaheadMs: e.HERALD_SCHEDULER_LOOKAHEAD_MS,

@@ -103,6 +103,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     database,
     datasources,
     renderer,
+    maxRendering: 2 * config.renderThreads,
     clock,
     deliver: (input, runLog) => deliverRun({ ...delivery, log: runLog }, input),
   })

@@ -11,10 +11,10 @@ export interface OpenedDatabase {
 
 /** Opens Herald's own database (PostgreSQL when DATABASE_URL is set, else embedded) and migrates it. */
 export async function openAndMigrate(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'dbPoolSize'>>,
 ): Promise<OpenedDatabase> {
   if (config.databaseUrl) {
-    const database = openPostgres(config.databaseUrl)
+    const database = openPostgres(config.databaseUrl, { max: config.dbPoolSize })
     await migrateDatabase(database, config.databaseUrl)
     return { database, close: () => database.close() }
   }

@@ -26,6 +26,17 @@ export type RunResult =
 
 export interface RunExecutor {
   execute(ctx: RunContext): Promise<RunResult>
+  /**
+   * Back-pressure: how many more runs the executor can start on now (e.g. render slots), and a
+   * way to hear when that grows. A worker claims no more than this, so runs it cannot work on
+   * stay queued for other processes. Absent: only the worker's concurrency limits it.
+   */
+  capacity?: ExecutorCapacity
+}
+
+export interface ExecutorCapacity {
+  free(): number
+  onFree(listener: () => void): void
 }
 
 /**

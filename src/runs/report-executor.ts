@@ -22,7 +22,7 @@ import {
 } from '../delivery/index.ts'
 import { RenderError, type Renderer } from '../render/pool.ts'
 import type { ReportDashboard } from '../reports/model.ts'
-import type { RunContext, RunExecutor, RunResult } from './executor.ts'
+import type { ExecutorCapacity, RunContext, RunExecutor, RunResult } from './executor.ts'
 import { type NewOutput, storeOutputs } from './outputs.ts'
 
 /** Hands a run's stored outputs to delivery (email); returns the run's outcome. */
@@ -34,6 +34,12 @@ export interface ReportExecutorOptions {
   renderer: Renderer
   clock: Clock
   deliver: Deliver
+  /**
+   * Runs that may be querying and rendering at once; the worker claims no more than that (the
+   * rest stay queued, for this process later or another now). Twice the render threads keeps
+   * every thread busy while the next run's panel queries run. Unbounded when absent.
+   */
+  maxRendering?: number
 }
 
 /** A reason the run cannot succeed however often it is retried. */
@@ -48,15 +54,45 @@ class FinalFailure extends Error {}
  * the time limit) are returned as `failed`; anything else is thrown, and the worker retries it.
  */
 export class ReportExecutor implements RunExecutor {
-  constructor(private readonly o: ReportExecutorOptions) {}
+  private rendering = 0
+  private readonly listeners: (() => void)[] = []
+  readonly capacity: ExecutorCapacity
+
+  constructor(private readonly o: ReportExecutorOptions) {
+    const max = o.maxRendering ?? Number.POSITIVE_INFINITY
+    this.capacity = {
+      free: () => Math.max(0, max - this.rendering),
+      onFree: (listener) => this.listeners.push(listener),
+    }
+  }
 
   async execute(ctx: RunContext): Promise<RunResult> {
+    // Counted from the start until its files exist: delivery does not hold a render slot.
+    this.rendering++
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      this.rendering--
+      for (const l of this.listeners) l()
+    }
+    try {
+      return await this.run(ctx, release)
+    } finally {
+      release()
+    }
+  }
+
+  private async run(ctx: RunContext, release: () => void): Promise<RunResult> {
     const { run } = ctx
     // Once delivery has begun, a later pass (recipients backing off, a retry of failed ones)
     // sends the files the others got: every recipient of a run gets the same report.
     if (hasRecipients(ctx) && (await deliveriesOf(this.o.database, run.id)).length > 0) {
       const stored = await loadRunOutputs(this.o.database, run.id)
-      if (stored.length > 0) return this.deliver(ctx, stored)
+      if (stored.length > 0) {
+        release()
+        return this.deliver(ctx, stored)
+      }
     }
     let files: NewOutput[]
     try {
@@ -74,6 +110,8 @@ export class ReportExecutor implements RunExecutor {
         return { state: 'failed', error: err.message }
       }
       throw err
+    } finally {
+      release()
     }
     const outputs = await storeOutputs(this.o.database, run.id, files, this.o.clock.now())
     // A cached report: its outputs are the result, served by GET …/reports/{id}/output.

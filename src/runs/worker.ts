@@ -81,16 +81,24 @@ export class Worker {
     this.retryDelaysMs = o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
     this.maxIdleMs = o.maxIdleMs ?? 30_000
     this.metrics = o.metrics
+    o.executor.capacity?.onFree(() => this.poke())
     this.id = o.id ?? `${hostname()}:${process.pid}:${newId().slice(-6)}`
     this.loop = new WakeLoop({
       name: 'worker',
       log: this.log,
       step: async () => {
-        const free = this.concurrency - this.inflight.size
+        const free = this.free()
         return free > 0 && (await this.tick()) === free
       },
       sleepMs: () => this.sleepMs(),
     })
+  }
+
+  /** Runs this worker may claim now: free slots, and no more than the executor can take. */
+  private free(): number {
+    const slots = this.concurrency - this.inflight.size
+    const capacity = this.executor.capacity?.free() ?? slots
+    return Math.min(slots, capacity)
   }
 
   async start(): Promise<void> {
@@ -127,7 +135,7 @@ export class Worker {
       await this.reapExpired()
     }
     if (this.claimMayBeLost) await this.requeueLostClaims()
-    const free = this.concurrency - this.inflight.size
+    const free = this.free()
     if (free <= 0) return 0
     const claimed = await this.claim(free).catch((err) => {
       // The connection broke after the claim was sent: it may have committed, leaving runs

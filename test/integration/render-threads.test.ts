@@ -47,6 +47,7 @@ describe('rendering in worker threads', () => {
       database: t.tdb.database,
       datasources: t.datasources,
       renderer,
+      maxRendering: 2,
       clock: t.clock,
       deliver: async () => ({ state: 'succeeded' }),
     })
@@ -118,6 +119,30 @@ describe('rendering in worker threads', () => {
       return r.state === 'running' ? undefined : r
     })
     expect(done.state).toBe('succeeded')
+  })
+
+  it('claims no more runs than it may render at once; the rest wait queued', async () => {
+    const flag = path.join(dir, 'release-all')
+    const ids = [
+      await cachedReport(`hold ${flag}`),
+      await cachedReport(`hold ${flag}`),
+      await cachedReport(`hold ${flag}`),
+    ]
+    const runs = (await Promise.all(ids.map((id) => trigger(id, 0)))).map((r) => r.body.run_id)
+    const states = () => Promise.all(ids.map(async (id, i) => (await run(id, runs[i])).state))
+    await waitFor('two runs rendering', async () =>
+      (await states()).filter((s) => s === 'running').length === 2 ? true : undefined,
+    )
+    // The worker has slots for four, but only two renders may be under way: the third stays
+    // queued (where another process could take it) however often we look.
+    for (let i = 0; i < 5; i++) {
+      expect((await states()).sort()).toEqual(['queued', 'running', 'running'])
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    writeFileSync(flag, '')
+    await waitFor('all three finished', async () =>
+      (await states()).every((s) => s === 'succeeded') ? true : undefined,
+    )
   })
 })
 
