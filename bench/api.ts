@@ -15,13 +15,13 @@
  */
 
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
 import autocannon from 'autocannon'
 import postgres from 'postgres'
 import { dashboardBody } from '../test/helpers/factories.ts'
 import {
   flags,
+  freePort,
   note,
   ROOT,
   ROOT_EMAIL,
@@ -45,18 +45,6 @@ const ROUNDS = f.num('rounds', 3)
 const WARMUP_S = f.num('warmup-s', 2)
 const REPORTS = f.num('reports', 1000)
 const LOG_LEVEL = f.str('log-level', 'info')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 const basic = `Basic ${Buffer.from(`${ROOT_EMAIL}:${ROOT_PASSWORD}`).toString('base64')}`
 

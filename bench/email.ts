@@ -13,13 +13,12 @@
  *   npm run bench -- email [--n 2000] [--size-kb 40] [--greeting-ms 100] [--max-connections 5]
  *                          [--inflight 64]
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { loadavg } from 'node:os'
 import path from 'node:path'
 import { composeContent, mailFor } from '../src/delivery/compose.ts'
 import { buildMessage, createMailer, type OutgoingMessage } from '../src/delivery/index.ts'
-import { flags, note, ROOT, result, round1, tempDir, verdict } from './lib.ts'
+import { flags, note, result, round1, startSink, tempDir, verdict } from './lib.ts'
 
 const BUDGET = 500
 const f = flags()
@@ -28,50 +27,6 @@ const SIZE_KB = f.num('size-kb', 40)
 const GREETING_MS = f.num('greeting-ms', 100)
 const MAX_CONNECTIONS = f.num('max-connections', 0)
 const INFLIGHT = f.num('inflight', 64)
-
-function startSink(): Promise<{ port: number; stop(): Promise<{ accepted: number }> }> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/smtp-sink.ts', String(GREETING_MS)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const lines: string[] = []
-  let buf = ''
-  const waiters: (() => void)[] = []
-  child.stdout?.on('data', (d: Buffer) => {
-    buf += d.toString()
-    let i = buf.indexOf('\n')
-    while (i >= 0) {
-      lines.push(buf.slice(0, i))
-      buf = buf.slice(i + 1)
-      i = buf.indexOf('\n')
-    }
-    for (const w of waiters.splice(0)) w()
-  })
-  const nextLine = (n: number, ms: number) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('SMTP sink did not answer')), ms)
-      const check = () => {
-        if (lines.length >= n) {
-          clearTimeout(timer)
-          resolve(lines[n - 1]!)
-        } else waiters.push(check)
-      }
-      check()
-    })
-  return nextLine(1, 30_000).then((line) => ({
-    port: (JSON.parse(line) as { port: number }).port,
-    async stop() {
-      child.kill('SIGTERM')
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      try {
-        return JSON.parse(await nextLine(2, 5_000)) as { accepted: number }
-      } finally {
-        clearTimeout(kill)
-      }
-    },
-  }))
-}
 
 /** N report emails, one per recipient, as delivery builds them (no attachment when sizeKb is 0). */
 async function messages(n: number, sizeKb: number): Promise<OutgoingMessage[]> {
@@ -142,7 +97,7 @@ async function pass(sizeKb: number): Promise<Pass> {
   const batch = await messages(N, sizeKb)
   const composeMs = performance.now() - t0
   const size = batch[0]?.raw.length ?? 0
-  const sink = await startSink()
+  const sink = await startSink(GREETING_MS)
   const outbox = tempDir('herald-bench-outbox-')
   const query = MAX_CONNECTIONS > 0 ? `?maxConnections=${MAX_CONNECTIONS}` : ''
   const mailer = createMailer({

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -327,4 +328,67 @@ export function topSelfTime(dir: string, top = 20): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
+}
+
+/**
+ * The SMTP sink (bench/smtp-sink.ts) in a process of its own, greeting each connection after
+ * `greetingMs`; `stop()` answers how many messages it accepted.
+ */
+export function startSink(
+  greetingMs: number,
+): Promise<{ port: number; stop(): Promise<{ accepted: number }> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/smtp-sink.ts', String(greetingMs)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const lines: string[] = []
+  let buf = ''
+  const waiters: (() => void)[] = []
+  child.stdout?.on('data', (d: Buffer) => {
+    buf += d.toString()
+    let i = buf.indexOf('\n')
+    while (i >= 0) {
+      lines.push(buf.slice(0, i))
+      buf = buf.slice(i + 1)
+      i = buf.indexOf('\n')
+    }
+    for (const w of waiters.splice(0)) w()
+  })
+  const nextLine = (n: number, ms: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('SMTP sink did not answer')), ms)
+      const check = () => {
+        if (lines.length >= n) {
+          clearTimeout(timer)
+          resolve(lines[n - 1]!)
+        } else waiters.push(check)
+      }
+      check()
+    })
+  return nextLine(1, 30_000).then((line) => ({
+    port: (JSON.parse(line) as { port: number }).port,
+    async stop() {
+      child.kill('SIGTERM')
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      try {
+        return JSON.parse(await nextLine(2, 5_000)) as { accepted: number }
+      } finally {
+        clearTimeout(kill)
+      }
+    },
+  }))
+}
+
+/** A TCP port free on loopback now (for a child server told its PORT). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
 }

@@ -21,6 +21,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   api: { file: 'api.ts', what: 'GET one report / list 1,000 through Herald vs bare Hono' },
   email: { file: 'email.ts', what: '2,000 messages through the pooled SMTP transport' },
   render: { file: 'render.ts', what: '6-panel dashboard to PDF and PNG' },
+  pipeline: {
+    file: 'pipeline.ts',
+    what: '1,000 reports of the sample dashboard (PDF) due at once, distinct and same inputs',
+  },
   authz: { file: 'authz.ts', what: 'Casbin folder checks/s with 10,000 grants' },
 }
 
