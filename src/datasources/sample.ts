@@ -288,7 +288,7 @@ export class SampleDatabase implements Connection {
   private async start(): Promise<SampleThread> {
     const started = performance.now()
     const dir = this.claimDir()
-    const thread = new SampleThread(dir)
+    let thread = new SampleThread(dir)
     try {
       await thread.ready
       // One statement at a time: the extended protocol takes no more.
@@ -301,6 +301,13 @@ export class SampleDatabase implements Connection {
         await seedSample((sql, params) => thread.query(sql, params), this.clock.now())
         await thread.query('COMMIT')
         this.log.info({ dir: dir ?? 'memory' }, 'sample database seeded')
+        // Filling it grows the thread's WebAssembly memory to ~1.5× what querying needs, and
+        // that memory is never given back: open the database afresh (on disk, it is all there).
+        if (dir) {
+          await thread.close()
+          thread = new SampleThread(dir)
+          await thread.ready
+        }
       }
     } catch (err) {
       await thread.kill(err as Error).catch(() => {})
