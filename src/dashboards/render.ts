@@ -10,7 +10,7 @@ import { dashboards } from '../db/schema/index.ts'
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors.ts'
 import { csvFilename, renderCsv, safeFilename } from '../render/csv.ts'
 import type { Renderer } from '../render/pool.ts'
-import type { Panel, RenderedPanel, RenderInput } from '../render/types.ts'
+import type { Panel, RenderedPanel, RenderInput, RenderTab } from '../render/types.ts'
 import { ianaZoneOf } from '../schedule/zone.ts'
 import { parsePeriod, resolveRange } from '../timerange/index.ts'
 import { getDashboardRow } from './dashboards.ts'
@@ -174,6 +174,117 @@ export async function renderFiles(
       filename: csvFilename(rp.panel.title || rp.panel.id),
       bytes: Buffer.from(renderCsv(rp.data!, input.timeZone), 'utf8'),
     }))
+}
+
+/** One report dashboard entry (or a preview) to render: what, for when, in which shape. */
+export interface EntryRenderRequest {
+  org: string
+  dashboard: DashboardRow
+  /** Tab ids, rendered in this order; the dashboard's first tab when empty. */
+  tabs: string[]
+  from: Date
+  to: Date
+  /** IANA zone of the range label, the time axes and the CSV times. */
+  timeZone: string
+  /** The report entry's `{key, value}` list (dashboard defaults apply underneath). */
+  entryVariables?: { key: string; value: string }[]
+  /** The run's (or the caller's) overrides, on top of everything. */
+  variables?: VariableValues
+  format: OutputFormat
+  width?: number
+  height?: number
+  /** CSV only: just this panel of each tab. */
+  panel?: string
+  /** When the report is drawn: the header's "Generated" time. */
+  nowMs: number
+  /** Also a PNG of the first tab, shown inline in a PDF email (imagePreview). */
+  previewImage?: boolean
+  signal?: AbortSignal
+}
+
+export interface EntryRender {
+  files: RenderedFile[]
+  panels: number
+  queryMs: number
+  renderMs: number
+}
+
+/**
+ * Renders a report's dashboard entry: every listed tab's panels queried for the range, then the
+ * files of its format — PDF: one document, a section per tab; PNG: one image per tab; CSV: one
+ * file per data panel of each tab. With several tabs, PNG and CSV names carry the tab's name.
+ * A missing tab is a DashboardRenderError, a query failure a PanelQueryError: the caller decides
+ * what they mean to its user.
+ */
+export async function renderDashboardEntry(
+  services: RenderServices,
+  r: EntryRenderRequest,
+): Promise<EntryRender> {
+  const started = performance.now()
+  const def = r.dashboard.definition as DashboardDefinition
+  const ids = r.tabs.length > 0 ? [...new Set(r.tabs)] : [undefined]
+  const tabs = ids.map((id) => pickTab(r.dashboard, id))
+  const variables = mergeVariables(def.variables, r.entryVariables, r.variables)
+  const rendered: RenderTab[] = []
+  for (const tab of tabs) {
+    let panels = tab.panels
+    if (r.format === 'csv' && r.panel !== undefined) panels = panels.filter((p) => p.id === r.panel)
+    rendered.push({
+      tabName: tab.name,
+      panels: await queryPanels(services.datasources, panels, {
+        org: r.org,
+        from: r.from,
+        to: r.to,
+        timeZone: r.timeZone,
+        variables,
+        signal: r.signal,
+      }),
+    })
+  }
+  const queried = performance.now()
+  r.signal?.throwIfAborted()
+  const base = {
+    title: r.dashboard.title,
+    timeRangeLabel: rangeLabel(r.from, r.to, r.timeZone),
+    generatedAtLabel: generatedLabel(r.nowMs, r.timeZone),
+    width: r.width,
+    height: r.height,
+    timeZone: r.timeZone,
+  }
+  const several = rendered.length > 1
+  const inputOf = (tab: RenderTab): RenderInput => ({ ...base, ...tab })
+  const files: RenderedFile[] = []
+  const { renderer } = services
+  if (r.format === 'pdf') {
+    const [first, ...more] = rendered
+    files.push(
+      ...(await renderFiles('pdf', { ...inputOf(first!), moreTabs: more }, renderer, r.signal)),
+    )
+  } else {
+    for (const tab of rendered) {
+      const out = await renderFiles(r.format, inputOf(tab), renderer, r.signal)
+      for (const f of out) files.push(several ? { ...f, filename: tabFilename(tab, f) } : f)
+    }
+  }
+  if (r.previewImage && r.format === 'pdf') {
+    files.push(...(await renderFiles('png', inputOf(rendered[0]!), renderer, r.signal)))
+  }
+  return {
+    files,
+    panels: rendered.reduce((n, t) => n + t.panels.length, 0),
+    queryMs: Math.round(queried - started),
+    renderMs: Math.round(performance.now() - queried),
+  }
+}
+
+/** `Sales - Europe.png`, `Europe - Revenue.csv`: one entry's files stay apart by their tab. */
+function tabFilename(tab: RenderTab, f: RenderedFile): string {
+  const dot = f.filename.lastIndexOf('.')
+  const stem = f.filename.slice(0, dot)
+  const ext = f.filename.slice(dot + 1)
+  return f.mediaType === MEDIA_TYPES.csv
+    ? safeFilename(`${tab.tabName} - ${stem}`, ext)
+    : safeFilename(`${stem} - ${tab.tabName}`, ext)
 }
 
 /** What rendering a dashboard needs besides the database: panel queries and the drawing. */

@@ -8,8 +8,12 @@ export const PAGE = { margin: 28, header: 54, footer: 22 } as const
 const MARGIN = PAGE.margin
 const HEADER = PAGE.header
 
-/** First-page header: title, then tab and time range, generated-at on the right. */
-export function drawHeader(doc: Doc, input: RenderInput, width: number): void {
+/** A tab's first-page header: title, then tab and time range, generated-at on the right. */
+export function drawHeader(
+  doc: Doc,
+  input: Pick<RenderInput, 'title' | 'tabName' | 'timeRangeLabel' | 'generatedAtLabel'>,
+  width: number,
+): void {
   const room = width - MARGIN * 2
   line(doc, truncateText(input.title, room, 17, true), MARGIN, MARGIN, {
     size: 17,
@@ -31,13 +35,22 @@ export function drawHeader(doc: Doc, input: RenderInput, width: number): void {
   doc.rect(MARGIN, MARGIN + HEADER - 12, room, 0.75).fill(theme.border)
 }
 
-/** Footer on every page: what this is, and page i of n. Needs `bufferPages`. */
-export function drawFooters(doc: Doc, input: RenderInput, width: number, height: number): void {
+/**
+ * Footer on every page: what this is (the title and the page's tab), and page i of n. Needs
+ * `bufferPages`.
+ */
+export function drawFooters(
+  doc: Doc,
+  title: string,
+  pageTabs: string[],
+  width: number,
+  height: number,
+): void {
   const { start, count } = doc.bufferedPageRange()
   const room = width - MARGIN * 2
-  const label = truncateText(`${input.title} · ${input.tabName}`, room * 0.7, 7.5)
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i)
+    const label = truncateText(`${title} · ${pageTabs[i] ?? ''}`, room * 0.7, 7.5)
     const y = height - MARGIN + 6
     line(doc, label, MARGIN, y, { size: 7.5, color: theme.muted })
     line(doc, `Page ${i + 1} of ${count}`, MARGIN, y, {

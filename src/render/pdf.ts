@@ -20,7 +20,7 @@ import {
   pdfCardBody,
 } from './pdf-panels.ts'
 import { drawOverflow, drawTablePanel, type Overflow } from './pdf-table.ts'
-import type { RenderedPanel, RenderInput } from './types.ts'
+import type { RenderedPanel, RenderInput, RenderTab } from './types.ts'
 
 const { margin: MARGIN, header: HEADER, footer: FOOTER } = PAGE
 const GAP = 8
@@ -88,19 +88,40 @@ function drawPanel(doc: Doc, item: Item, r: Rect, timeZone?: string): Overflow |
 }
 
 /**
- * The selected tab as a PDF: a header (title, tab, time range, generated-at), every panel in its
- * grid cell — charts as vectors, tables and text as real text — and page numbers. Rows of panels
- * that do not fit move to the next page together; long tables continue after the grid.
+ * The report entry's tabs as one PDF: each tab from a new page under a header (title, tab, time
+ * range, generated-at), every panel in its grid cell — charts as vectors, tables and text as real
+ * text — and page numbers. Rows of panels that do not fit move to the next page together; long
+ * tables continue after their tab's grid.
  */
 export async function renderPdf(input: RenderInput): Promise<Buffer> {
   const size = pageSize(input)
+  const doc = createDoc(size, input.title)
+  const tabs: RenderTab[] = [input, ...(input.moreTabs ?? [])]
+  /** The tab each page belongs to, by page index: the footer names it. */
+  const pageTabs: string[] = []
+  for (const [i, tab] of tabs.entries()) {
+    if (i > 0) doc.addPage({ size, margin: 0 })
+    const first = doc.bufferedPageRange().count - 1
+    await drawTab(doc, input, tab, size)
+    for (let p = first; p < doc.bufferedPageRange().count; p++) pageTabs[p] = tab.tabName
+  }
+  drawFooters(doc, input.title, pageTabs, size[0], size[1])
+  return finish(doc)
+}
+
+/** One tab from the current (fresh) page on: its header, its grid, then its long tables. */
+async function drawTab(
+  doc: Doc,
+  input: RenderInput,
+  tab: RenderTab,
+  size: [number, number],
+): Promise<void> {
   const [width, height] = size
   const gridWidth = width - MARGIN * 2
-  const items: Item[] = input.panels.map((rp) => ({ rp, cell: normalizeCell(rp.panel.layout) }))
+  const items: Item[] = tab.panels.map((rp) => ({ rp, cell: normalizeCell(rp.panel.layout) }))
   const rowHeight = rowHeightFor(items, gridWidth, height)
   const opts = input.timeZone ? { timeZone: input.timeZone } : {}
-  const doc = createDoc(size, input.title)
-  drawHeader(doc, input, width)
+  drawHeader(doc, { ...input, tabName: tab.tabName }, width)
   const top = MARGIN
   const bottom = height - MARGIN - FOOTER
   let y = MARGIN + HEADER
@@ -136,6 +157,4 @@ export async function renderPdf(input: RenderInput): Promise<Buffer> {
   if (items.length === 0)
     drawNoData(doc, { x: MARGIN, y, width: gridWidth, height: 40 }, 'This tab has no panels')
   drawOverflow(doc, overflow, size)
-  drawFooters(doc, input, width, height)
-  return finish(doc)
 }

@@ -36,12 +36,21 @@ export interface RenderedPanel {
   error?: string
 }
 
-export interface RenderInput {
-  title: string
+/** One tab of a dashboard with its panels' results. */
+export interface RenderTab {
   tabName: string
+  panels: RenderedPanel[]
+}
+
+export interface RenderInput extends RenderTab {
+  title: string
   timeRangeLabel: string
   generatedAtLabel: string
-  panels: RenderedPanel[]
+  /**
+   * PDF only: further tabs of the same report entry, drawn after the first, each from a new page
+   * under its own header. A PNG is one tab; several tabs are several images.
+   */
+  moreTabs?: RenderTab[]
   /**
    * attachment_dimensions, in CSS pixels. PNG: the exact image size (width defaults to 1370, height
    * to the dashboard's own). PDF: the page size at 96 px/in when both are given, else A4 landscape.

@@ -1,16 +1,6 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
-import type { DashboardDefinition } from '../dashboards/model.ts'
-import {
-  DashboardRenderError,
-  generatedLabel,
-  loadDashboard,
-  mergeVariables,
-  pickTab,
-  queryPanels,
-  rangeLabel,
-  renderFiles,
-} from '../dashboards/render.ts'
+import { DashboardRenderError, loadDashboard, renderDashboardEntry } from '../dashboards/render.ts'
 import { PanelQueryError } from '../datasources/query.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { Database } from '../db/client.ts'
@@ -140,49 +130,36 @@ export class ReportExecutor implements RunExecutor {
     const zone = parameters.timezone || 'UTC'
     const files: NewOutput[] = []
     for (const [i, entry] of entries.entries()) {
-      const started = performance.now()
       const range = parameters.ranges?.[i]
       if (!range) throw new FinalFailure(`No time range was resolved for dashboard ${i + 1}`)
       const row = await loadDashboard(this.o.database, report.org, entry.dashboard)
       if (!row) throw new FinalFailure(`Dashboard ${entry.dashboard} not found`)
-      const tab = pickTab(row, entry.tabs[0])
-      const def = row.definition as DashboardDefinition
-      const from = new Date(range.from)
-      const to = new Date(range.to)
-      const panels = await queryPanels(this.o.datasources, tab.panels, {
+      const done = await renderDashboardEntry(this.o, {
         org: report.org,
-        from,
-        to,
+        dashboard: row,
+        tabs: entry.tabs,
+        from: new Date(range.from),
+        to: new Date(range.to),
         timeZone: zone,
-        variables: mergeVariables(def.variables, entry.variables, parameters.variables),
-        signal,
-      })
-      const queried = performance.now()
-      signal.throwIfAborted()
-      const input = {
-        title: row.title,
-        tabName: tab.name,
-        timeRangeLabel: rangeLabel(from, to, zone),
-        generatedAtLabel: generatedLabel(this.o.clock.now(), zone),
-        panels,
+        entryVariables: entry.variables,
+        variables: parameters.variables,
+        format: entry.report_type,
         width: entry.attachment_dimensions?.width,
         height: entry.attachment_dimensions?.height,
-        timeZone: zone,
-      }
-      const { renderer } = this.o
-      const rendered = await renderFiles(entry.report_type, input, renderer, signal)
-      // A PDF email may carry an inline picture of the dashboard (imagePreview).
-      if (entry.report_type === 'pdf' && report.imagePreview && hasRecipients(ctx)) {
-        rendered.push(...(await renderFiles('png', input, renderer, signal)))
-      }
-      for (const f of rendered) files.push({ ...f, dashboard: i })
+        nowMs: this.o.clock.now(),
+        // A PDF email may carry an inline picture of the dashboard (imagePreview).
+        previewImage: report.imagePreview && hasRecipients(ctx),
+        signal,
+      })
+      for (const f of done.files) files.push({ ...f, dashboard: i })
       log.info(
         {
           dashboard: row.id,
           format: entry.report_type,
-          panels: panels.length,
-          queryMs: Math.round(queried - started),
-          renderMs: Math.round(performance.now() - queried),
+          tabs: entry.tabs.length,
+          panels: done.panels,
+          queryMs: done.queryMs,
+          renderMs: done.renderMs,
         },
         'dashboard rendered',
       )

@@ -223,6 +223,96 @@ describe('rendering reports through the real executor', () => {
     for (const [day] of days) expect(day).toMatch(/T00:00:00\.000\+05:30$/)
   })
 
+  /** A dashboard of three tabs, each one table panel on the sample datasource. */
+  async function threeTabDashboard(): Promise<string> {
+    const tab = (tabId: string, name: string, title: string, sql: string) => ({
+      tabId,
+      name,
+      panels: [
+        {
+          id: `${tabId}-p`,
+          type: 'table',
+          title,
+          query: { datasource: 'sample', sql },
+          layout: { x: 0, y: 0, w: 24, h: 6 },
+        },
+      ],
+    })
+    const body = dashboardBody({
+      title: 'Regions',
+      tabs: [
+        tab('eu', 'Europe', 'Europe orders', "SELECT 'eu' AS region, 11 AS orders"),
+        tab('us', 'Americas', 'Americas orders', "SELECT 'us' AS region, 22 AS orders"),
+        tab('asia', 'Asia', 'Asia orders', "SELECT 'asia' AS region, 33 AS orders"),
+      ],
+    })
+    const res = await t.request('POST', `/api/v2/${org}/dashboards`, { body })
+    expect(res.status, res.text).toBe(200)
+    return res.body.id
+  }
+
+  it('renders every tab the entry lists, in its order: PDF a section each, PNG and CSV a file each', async () => {
+    const d = await threeTabDashboard()
+    const tabs = ['asia', 'eu']
+    // A dashboard appears once per report: a report per format.
+    const runOf = async (report_type: string) => {
+      const id = await cachedReport([entry({ dashboard: d, tabs, report_type })])
+      const res = await trigger(id)
+      expect(res.status, res.text).toBe(200)
+      const run = await runDetail(id, res.body.run_id)
+      return { id, names: run.outputs.map((o: { filename: string }) => o.filename) }
+    }
+    const [pdf, png, csv] = [await runOf('pdf'), await runOf('png'), await runOf('csv')]
+    expect(pdf.names).toEqual(['Regions.pdf'])
+    expect(png.names).toEqual(['Regions - Asia.png', 'Regions - Europe.png'])
+    expect(csv.names).toEqual(['Asia - Asia orders.csv', 'Europe - Europe orders.csv'])
+
+    // The PDF: each tab from a page of its own, under a header naming it; the unlisted tab absent.
+    const parser = new PDFParse({ data: new Uint8Array((await outputOf(pdf.id, 0)).bytes) })
+    const pages = (await parser.getText()).pages.map((p) => squash(p.text))
+    await parser.destroy()
+    const label = '2026-10-24 15:30 – 2026-11-23 15:30 (Asia/Kolkata)'
+    expect(pages).toHaveLength(2)
+    expect(pages[0]).toContain(`Asia · ${label}`)
+    expect(pages[0]).toContain('Asia orders')
+    expect(pages[0]).toContain('33')
+    expect(pages[0]).toContain('Regions · Asia')
+    expect(pages[0]).not.toContain('Europe')
+    expect(pages[1]).toContain(`Europe · ${label}`)
+    expect(pages[1]).toContain('Europe orders')
+    expect(pages[1]).toContain('Regions · Europe')
+    expect(pages.join(' ')).not.toContain('Americas')
+
+    // Two images, one per tab, of different content.
+    const [asiaPng, euPng] = [await outputOf(png.id, 0), await outputOf(png.id, 1)]
+    expect(asiaPng.res.headers.get('content-type')).toBe('image/png')
+    expect(pngSize(asiaPng.bytes).width).toBe(1370)
+    expect(asiaPng.bytes.equals(euPng.bytes)).toBe(false)
+
+    // One CSV per data panel of each tab.
+    expect(parse((await outputOf(csv.id, 0)).bytes.toString('utf8'))).toEqual([
+      ['region', 'orders'],
+      ['asia', '33'],
+    ])
+    expect(parse((await outputOf(csv.id, 1)).bytes.toString('utf8'))).toEqual([
+      ['region', 'orders'],
+      ['eu', '11'],
+    ])
+  })
+
+  it('a tab the dashboard no longer has fails the run, naming it', async () => {
+    const d = await threeTabDashboard()
+    const id = await cachedReport([entry({ dashboard: d, tabs: ['eu', 'us'] })])
+    const def = (await t.request('GET', `/api/v2/${org}/dashboards/${d}`)).body
+    const put = await t.request('PUT', `/api/v2/${org}/dashboards/${d}`, {
+      body: { ...dashboardBody({ title: 'Regions' }), tabs: def.tabs.slice(0, 1) },
+    })
+    expect(put.status, put.text).toBe(200)
+    const res = await trigger(id)
+    expect(res.status, res.text).toBe(500)
+    expect(res.body.message).toBe('Dashboard "Regions" has no tab "us"')
+  })
+
   it('binds report and trigger variables: a hostile value stays an inert literal', async () => {
     const hostile = "'; DROP TABLE orders; --"
     const id = await cachedReport([
