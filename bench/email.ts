@@ -48,7 +48,7 @@ async function messages(n: number, sizeKb: number): Promise<OutgoingMessage[]> {
         timezone: 'Europe/Berlin',
         ranges: [{ from: '2026-11-16T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z' }],
       },
-      publicUrl: 'http://herald.bench',
+      runLink: { url: 'http://herald.bench/dl/bench/bench-run?expires=1&sig=x', expiresAtMs: 1000 },
     },
     (sizeKb > 0 ? [1] : []).map(() => ({
       output: {

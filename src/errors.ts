@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'gone'
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -61,6 +62,13 @@ export class ForbiddenError extends DomainError {
 export class NotFoundError extends DomainError {
   constructor(message: string) {
     super('not_found', message)
+  }
+}
+
+/** Something that existed and was valid, but no longer is (an expired signed link). */
+export class GoneError extends DomainError {
+  constructor(message: string) {
+    super('gone', message)
   }
 }
 

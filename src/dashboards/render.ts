@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm'
-import { DateTime } from 'luxon'
 import { requireOn } from '../authz/require.ts'
 import { dashboardFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
@@ -12,7 +11,7 @@ import { csvFilename, renderCsv, safeFilename } from '../render/csv.ts'
 import type { Renderer } from '../render/pool.ts'
 import type { Panel, RenderedPanel, RenderInput, RenderTab } from '../render/types.ts'
 import { ianaZoneOf } from '../schedule/zone.ts'
-import { parsePeriod, resolveRange } from '../timerange/index.ts'
+import { parsePeriod, rangeLabel, resolveRange, timeLabel } from '../timerange/index.ts'
 import { getDashboardRow } from './dashboards.ts'
 import type { DashboardDefinition, Variable } from './model.ts'
 
@@ -98,19 +97,6 @@ export function mergeVariables(
     out[key] = multi.has(key) && !Array.isArray(value) ? [value] : value
   }
   return out
-}
-
-const LABEL = 'yyyy-MM-dd HH:mm'
-
-/** `2026-11-16 15:30 – 2026-11-23 15:30 (Asia/Kolkata)`: the range as the report's readers live it. */
-export function rangeLabel(from: Date, to: Date, zone: string): string {
-  const f = DateTime.fromJSDate(from, { zone }).toFormat(LABEL)
-  const t = DateTime.fromJSDate(to, { zone }).toFormat(LABEL)
-  return `${f} – ${t} (${zone})`
-}
-
-export function generatedLabel(nowMs: number, zone: string): string {
-  return `${DateTime.fromMillis(nowMs, { zone }).toFormat(LABEL)} (${zone})`
 }
 
 export interface PanelRunParams {
@@ -245,8 +231,8 @@ export async function renderDashboardEntry(
   r.signal?.throwIfAborted()
   const base = {
     title: r.dashboard.title,
-    timeRangeLabel: rangeLabel(r.from, r.to, r.timeZone),
-    generatedAtLabel: generatedLabel(r.nowMs, r.timeZone),
+    timeRangeLabel: rangeLabel(r.from.getTime(), r.to.getTime(), r.timeZone),
+    generatedAtLabel: timeLabel(r.nowMs, r.timeZone),
     width: r.width,
     height: r.height,
     timeZone: r.timeZone,
@@ -366,8 +352,8 @@ export async function previewDashboard(
   const input: RenderInput = {
     title: row.title,
     tabName: tab.name,
-    timeRangeLabel: rangeLabel(from, to, zone),
-    generatedAtLabel: generatedLabel(now, zone),
+    timeRangeLabel: rangeLabel(from.getTime(), to.getTime(), zone),
+    generatedAtLabel: timeLabel(now, zone),
     panels: rendered,
     width: o.width,
     height: o.height,

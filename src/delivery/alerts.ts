@@ -1,9 +1,11 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { auditLog, ownerAlerts, reportRuns, reports } from '../db/schema/index.ts'
+import { escapeHtml } from '../lib/html.ts'
 import { RUN_DONE_CHANNEL } from '../runs/model.ts'
 import { zoneOfReport } from '../runs/params.ts'
-import { buildMessage, escapeHtml, runUrl, subjectOf } from './compose.ts'
+import { buildMessage, expiryLabel, subjectOf } from './compose.ts'
+import { runLink } from './deliver.ts'
 import { parseMailbox } from './smtp-url.ts'
 import type { DeliveryDeps } from './types.ts'
 
@@ -131,7 +133,8 @@ export class OwnerAlerts {
     const subject = partly
       ? `Report “${subjectOf(report)}” failed for some recipients`
       : `Report “${subjectOf(report)}” failed`
-    const link = runUrl(settings.publicUrl, report, run.id)
+    const { url: link, expiresAtMs } = runLink(this.deps, run)
+    const until = expiryLabel(expiresAtMs, zone)
     const error = run.error ?? 'The run failed'
     const why =
       'You receive this because you own this report. Herald sends at most one such email ' +
@@ -148,11 +151,12 @@ export class OwnerAlerts {
         subject,
         messageId,
         date: new Date(clock.now()),
-        text: `${what}\n\n${error}\n\nRun: ${link}\n\n--\n${why}\n`,
+        text: `${what}\n\n${error}\n\nRun (link valid until ${until}): ${link}\n\n--\n${why}\n`,
         html:
           `<p>${escapeHtml(what)}</p>` +
           `<pre style="white-space:pre-wrap">${escapeHtml(error)}</pre>` +
-          `<p><a href="${escapeHtml(link)}">View the run</a></p>` +
+          `<p><a href="${escapeHtml(link)}">View the run</a> ` +
+          `<span style="color:#777">(link valid until ${escapeHtml(until)})</span></p>` +
           `<p style="font-size:12px;color:#777">${escapeHtml(why)}</p>`,
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Herald-Run': run.id },
         disableFileAccess: true,

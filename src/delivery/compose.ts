@@ -5,6 +5,7 @@ import MailComposer, {
   type MailComposerOptions,
 } from 'nodemailer/lib/mail-composer'
 import sanitizeHtml from 'sanitize-html'
+import { escapeHtml } from '../lib/html.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { ReportRow } from '../reports/queries.ts'
 import type { RunParameters } from '../runs/model.ts'
@@ -49,7 +50,8 @@ export interface MailContext {
   folderName: string
   runId: string
   parameters: Pick<RunParameters, 'ranges' | 'timezone'>
-  publicUrl: string
+  /** The run's signed page (LinkSigner.runUrl): opens in a browser, no credentials. */
+  runLink: { url: string; expiresAtMs: number }
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -166,13 +168,6 @@ const TAG_NAMES = [
 const HTML_TAG = new RegExp(`<(!--|/?(${TAG_NAMES.join('|')})\\b[^>]*>)`, 'i')
 const looksLikeHtml = (s: string) => HTML_TAG.test(s)
 
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  )
-}
-
 function decodeEntities(s: string): string {
   const named: Record<string, string> = {
     amp: '&',
@@ -243,17 +238,13 @@ export function rangeLabels(parameters: Pick<RunParameters, 'ranges' | 'timezone
   return labels
 }
 
-export function runUrl(publicUrl: string, report: Pick<ReportRow, 'org' | 'id'>, runId: string) {
-  return `${publicUrl}/api/v2/${encodeURIComponent(report.org)}/reports/${report.id}/runs/${runId}`
-}
-
 function humanSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
-function expiryLabel(ms: number, zone: string): string {
+export function expiryLabel(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toFormat('d LLL yyyy, HH:mm ZZZZ')
 }
 
@@ -269,7 +260,8 @@ export function composeContent(
   const { report } = ctx
   const subject = subjectOf(report)
   const zone = ctx.parameters.timezone || 'UTC'
-  const link = runUrl(ctx.publicUrl, report, ctx.runId)
+  const link = ctx.runLink.url
+  const linkUntil = expiryLabel(ctx.runLink.expiresAtMs, zone)
   const ranges = rangeLabels(ctx.parameters)
   const sent = files.filter((f) => !linked.has(f.output.index))
   const asLinks: LinkedFile[] = files
@@ -312,8 +304,11 @@ export function composeContent(
     html.push(`<p style="color:#444">Time range: ${escapeHtml(r)}</p>`)
     text.push(`Time range: ${r}`)
   }
-  html.push(`<p><a href="${escapeHtml(link)}">View this run</a></p>`)
-  text.push(`View this run: ${link}`, '', '--', why)
+  html.push(
+    `<p><a href="${escapeHtml(link)}">View this run</a> ` +
+      `<span style="color:#777">(link valid until ${escapeHtml(linkUntil)})</span></p>`,
+  )
+  text.push(`View this run (link valid until ${linkUntil}): ${link}`, '', '--', why)
   html.push(
     '<hr style="border:none;border-top:1px solid #ddd">',
     `<p style="font-size:12px;color:#777">${escapeHtml(why)}</p>`,

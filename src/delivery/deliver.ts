@@ -86,7 +86,7 @@ async function prepare(deps: DeliveryDeps, input: DeliverRunInput): Promise<Prep
     folderName: await folderName(deps.database, report.org, report.folderId),
     runId: run.id,
     parameters,
-    publicUrl: settings.publicUrl,
+    runLink: runLink(deps, run),
   }
   const files = planFiles(report, outputs)
   const envelopeFrom = parseMailbox(settings.from)?.address ?? settings.from
@@ -125,6 +125,20 @@ async function prepare(deps: DeliveryDeps, input: DeliverRunInput): Promise<Prep
     )
   }
   return { content, files, envelopeFrom, size }
+}
+
+/** The signed link to the run's page that its messages carry; valid as long as download links. */
+export function runLink(
+  deps: Pick<DeliveryDeps, 'clock' | 'links' | 'settings'>,
+  run: { org: string; id: string },
+): { url: string; expiresAtMs: number } {
+  const expiresAtMs = deps.clock.now() + deps.settings.linkTtlMs
+  const url = deps.links.runUrl(
+    deps.settings.publicUrl,
+    { org: run.org, runId: run.id },
+    expiresAtMs,
+  )
+  return { url, expiresAtMs }
 }
 
 function envelopeFor(deps: DeliveryDeps, input: DeliverRunInput, to: string): Envelope {

@@ -21,6 +21,7 @@ export { deliveriesOf } from './ledger.ts'
 export { DOWNLOAD_PREFIX, LinkSigner } from './links.ts'
 export { createMailer, type Mailer, type OutgoingMessage } from './mailer.ts'
 export { retryFailedDeliveries } from './retry.ts'
+export { type RunPage, type RunView, signedRunPage } from './run-page.ts'
 export { parseSmtpUrl, type SmtpSettings } from './smtp-url.ts'
 export {
   DEFAULT_BACKOFF_MS,

@@ -1,4 +1,5 @@
 export { ACCEPTED_PHRASES, PeriodError, PhraseError } from './errors.ts'
+export { rangeLabel, timeLabel } from './label.ts'
 export type { Period, PeriodUnit, TimeRange } from './period.ts'
 export { parsePeriod, resolveRange } from './period.ts'
 export { resolvePhrase } from './phrase.ts'

@@ -248,6 +248,16 @@ describe('authorization matrix', () => {
       },
     },
     {
+      // The run's page from an email: the signature is the credential, as for its files.
+      op: 'GET /dl/:org/:runId',
+      expect: { ...anyMember(200), outsider: 200, anon: 200 },
+      call: async (f) => {
+        const run = await mk.output(await mk.report(f.rf))
+        const url = t.links.runUrl(PUBLIC_URL, { org, runId: run }, Date.now() + 60_000)
+        return { path: url.slice(PUBLIC_URL.length) }
+      },
+    },
+    {
       op: 'POST /api/v2/:org/reports/:id/runs/:runId/cancel',
       expect: inOrg({ admin: 200, editor: 200, viewer: 403, runner: 200, custom: [200, 404] }),
       call: async (f) => {

@@ -145,14 +145,18 @@ describe('email delivery over SMTP', () => {
       expect(html).toContain('<b>team</b>')
       expect(html).toContain('href="https://wiki.example/ops"')
       expect(html).not.toMatch(/<script|alert\(|tracker\.example|javascript:|x\.example|<style/i)
-      expect(html).toContain(`${PUBLIC_URL}/api/v2/${org}/reports/${id}/runs/${runId}`)
+      expect(html).toContain(`${PUBLIC_URL}/dl/${org}/${runId}?expires=`)
       expect(html).toContain('in the folder “Ops reports”')
       expect(html).toContain('(weekly_ops)')
       // Triggered at 10:00 UTC with a 30 minute range, shown in the report's timezone.
       expect(html).toContain('23 Nov 2026, 15:00 – 15:30 (Asia/Kolkata)')
       expect(mail.text).toContain('Hello team,')
       expect(mail.text).not.toContain('alert(')
-      expect(mail.text).toContain(`View this run: ${PUBLIC_URL}/api/v2/${org}/reports/${id}`)
+      expect(mail.text).toMatch(
+        new RegExp(
+          `View this run \\(link valid until [^)]+\\): ${PUBLIC_URL}/dl/${org}/${runId}\\?`,
+        ),
+      )
     }
 
     const run = await runOf(id, runId)
@@ -360,6 +364,108 @@ describe('email delivery over SMTP', () => {
     expect((await t.request('GET', `${api.slice(0, -1)}x`)).status).toBe(400)
   })
 
+  /** A request as a browser sends it: no credentials, HTML first. */
+  const browse = (path: string) =>
+    t.app.request(path, {
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    })
+
+  /** The run page link in a message's HTML, entities decoded. */
+  const linkIn = (html: string, runId: string) => {
+    const found = new RegExp(`href="(${PUBLIC_URL}/dl/${org}/${runId}\\?[^"]+)"`).exec(html)?.[1]
+    expect(found, html).toBeDefined()
+    return found!.replace(/&amp;/g, '&')
+  }
+
+  it('“View this run” opens the run’s page without credentials: title, range, state, files', async () => {
+    const title = 'Ops <script>alert(1)</script> & “EU”'
+    const id = await makeReport(t, org, dashes[0]!, folder, {
+      title,
+      dashboards: [dashboard(0), dashboard(2, { report_type: 'csv' })],
+      destinations: [{ email: 'dee@example.com' }],
+    })
+    const pdf = await makePdf(['Revenue 1,350'])
+    h.fixtures.set(id, [
+      { dashboard: 0, mediaType: 'application/pdf', filename: 'weekly.pdf', bytes: pdf },
+      { dashboard: 1, mediaType: 'text/csv', filename: 'Revenue.csv', bytes: CSV },
+    ])
+    const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=10`)
+    expect(res.status, res.text).toBe(200)
+    const runId = res.body.run_id as string
+    const [m] = sink.to('dee@example.com')
+    const link = linkIn(String(m!.mail.html), runId)
+    expect(m!.mail.text).toContain(link)
+
+    // As a browser opens it: no Authorization header.
+    const page = await browse(link.slice(PUBLIC_URL.length))
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    const html = await page.text()
+    expect(html).toContain('<h1>Ops &lt;script&gt;alert(1)&lt;/script&gt; &amp; “EU”</h1>')
+    expect(html).not.toMatch(/<script/i)
+    expect(html).toContain('<dd>Succeeded</dd>')
+    expect(html).toContain('<dt>Time range</dt><dd>23 Nov 2026, 15:00 – 15:30 (Asia/Kolkata)</dd>')
+    expect(html).toContain('<dd>2026-11-23 15:30 (Asia/Kolkata)</dd>')
+    // Every output, each behind a signed link that downloads it, again without credentials.
+    const files = [...html.matchAll(/<a href="([^"]+)" download>([^<]+)<\/a>/g)].map((x) => ({
+      url: x[1]!.replace(/&amp;/g, '&'),
+      name: x[2],
+    }))
+    expect(files.map((f) => f.name)).toEqual(['weekly.pdf', 'Revenue.csv'])
+    const got = await t.app.request(files[0]!.url.slice(PUBLIC_URL.length))
+    expect(got.status).toBe(200)
+    expect(got.headers.get('content-type')).toBe('application/pdf')
+    expect(Buffer.from(await got.arrayBuffer()).equals(pdf)).toBe(true)
+    const csv = await t.app.request(files[1]!.url.slice(PUBLIC_URL.length))
+    expect(await csv.text()).toBe(CSV.toString())
+
+    // Tampered: another run, another org, a forged expiry, a changed or missing signature.
+    const path = link.slice(PUBLIC_URL.length)
+    const other = (await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=10`)).body
+    for (const p of [
+      path.replace(`/${runId}?`, `/${other.run_id}?`),
+      path.replace(`/dl/${org}/`, '/dl/other/'),
+      path.replace(/expires=(\d+)/, (_, e) => `expires=${Number(e) + 3600}`),
+      path.replace(/sig=(.)/, (_, c) => `sig=${c === 'A' ? 'B' : 'A'}`),
+      path.replace(/&sig=.*$/, ''),
+      // An output link's signature does not open the page.
+      `/dl/${org}/${runId}?${files[0]!.url.split('?')[1]}`,
+    ]) {
+      const refused = await browse(p)
+      expect(refused.status, p).toBe(403)
+      expect(refused.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      const body = await refused.text()
+      expect(body).toContain('This link is not valid')
+      expect(body).not.toContain('Ops &lt;script')
+      // A script asking for anything gets the error envelope.
+      const json = await t.request('GET', p, { auth: null })
+      expect(json.status).toBe(403)
+      expect(json.body).toMatchObject({ code: 403, error: 'forbidden' })
+    }
+
+    // Expired: a page that says so, and its file links expire with it.
+    t.clock.advance(7 * 24 * 3600_000 + 1000)
+    try {
+      const gone = await browse(path)
+      expect(gone.status).toBe(410)
+      expect(await gone.text()).toContain('This link has expired')
+      const json = await t.request('GET', path, { auth: null })
+      expect(json.body).toMatchObject({ code: 410, error: 'gone' })
+      expect((await t.app.request(files[0]!.url.slice(PUBLIC_URL.length))).status).toBe(403)
+    } finally {
+      t.clock.set(T0)
+    }
+
+    // The report deleted: the genuine link finds nothing.
+    expect((await t.request('DELETE', `/api/v2/${org}/reports/${id}`)).status).toBe(200)
+    const deleted = await browse(path)
+    expect(deleted.status).toBe(404)
+    expect(await deleted.text()).toContain('This run no longer exists')
+  })
+
   it('a dry run composes and records the messages but sends nothing', async () => {
     const id = await simpleReport(['ana@example.com', 'bo@example.com'], { title: 'Dry' })
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=10`, {
@@ -477,7 +583,13 @@ describe('email delivery over SMTP', () => {
       const [alert] = alertsTo()
       expect(alert!.mail.subject).toBe('Report “Nightly” failed')
       expect(alert!.mail.text).toContain('5.7.1 Rejected')
-      expect(alert!.mail.text).toContain(`${PUBLIC_URL}/api/v2/${org}/reports/${id}/runs/`)
+      // The owner's link opens the run's page too, without signing in.
+      const [failed] = await runsOf(t.tdb.database, id)
+      const alertLink = linkIn(String(alert!.mail.html), failed!.id)
+      expect(alert!.mail.text).toContain(alertLink)
+      const alertPage = await browse(alertLink.slice(PUBLIC_URL.length))
+      expect(alertPage.status).toBe(200)
+      expect(await alertPage.text()).toContain('<dd>Failed</dd>')
 
       // A second failure the same day: no second alert, even from another process.
       t.clock.advance(3600_000)

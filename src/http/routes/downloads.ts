@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { getSignedRunOutput } from '../../delivery/index.ts'
+import { getSignedRunOutput, signedRunPage } from '../../delivery/index.ts'
 import { UnavailableError } from '../../errors.ts'
 import { queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { describe } from '../openapi.ts'
+import { sendRunPage } from '../run-page.ts'
 import { outputIndex, sendFile } from '../send-file.ts'
 
 const signedQuery = z.object({
@@ -22,21 +23,52 @@ describe({
   responses: { '200': 'The file', '403': 'Tampered or expired link' },
 })
 
+describe({
+  method: 'get',
+  path: '/dl/:org/:runId',
+  summary:
+    "A run's page through the signed, expiring link of its email (no login): title, times, range, state, signed links to its files",
+  tag: 'runs',
+  query: signedQuery,
+  public: true,
+  responses: {
+    '200': 'HTML page',
+    '403': 'Tampered link (HTML page)',
+    '404': 'Run gone (HTML page)',
+    '410': 'Expired link (HTML page)',
+  },
+})
+
 /**
  * Signed download links, mounted outside /api: the signature is the credential, so these
  * requests carry no Authorization header and must not meet the authenticate middleware.
  */
-export const downloadRoutes = new Hono<AppEnv>().get('/:org/:runId/:n', async (c) => {
-  const deps = c.get('deps')
-  if (!deps.links) throw new UnavailableError('Signed downloads are not configured')
-  const { org, runId } = c.req.param()
-  const index = outputIndex(c.req.param('n'))
-  const { expires, sig } = queryOf(c, signedQuery)
-  const file = await getSignedRunOutput(
-    { database: deps.database, clock: deps.clock, links: deps.links },
-    { org, runId, index },
-    expires,
-    sig,
-  )
-  return sendFile(c, file)
-})
+export const downloadRoutes = new Hono<AppEnv>()
+  .get('/:org/:runId', async (c) => {
+    const deps = c.get('deps')
+    if (!deps.links) throw new UnavailableError('Signed links are not configured')
+    const { org, runId } = c.req.param()
+    const { expires, sig } = queryOf(c, signedQuery)
+    const { database, clock, links } = deps
+    const page = await signedRunPage(
+      { database, clock, links, publicUrl: deps.config.publicUrl },
+      { org, runId },
+      expires,
+      sig,
+    )
+    return sendRunPage(c, page)
+  })
+  .get('/:org/:runId/:n', async (c) => {
+    const deps = c.get('deps')
+    if (!deps.links) throw new UnavailableError('Signed downloads are not configured')
+    const { org, runId } = c.req.param()
+    const index = outputIndex(c.req.param('n'))
+    const { expires, sig } = queryOf(c, signedQuery)
+    const file = await getSignedRunOutput(
+      { database: deps.database, clock: deps.clock, links: deps.links },
+      { org, runId, index },
+      expires,
+      sig,
+    )
+    return sendFile(c, file)
+  })

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { mergeVariables, rangeLabel } from '../../../src/dashboards/render.ts'
+import { mergeVariables } from '../../../src/dashboards/render.ts'
 import { QueryTimeoutError } from '../../../src/datasources/connection.ts'
 import { maskUrl } from '../../../src/datasources/model.ts'
 import { intervalFor, isTransient, pgTimeZone } from '../../../src/datasources/query.ts'
 import { SecretBox, SecretUnreadableError } from '../../../src/datasources/secret-box.ts'
+import { rangeLabel } from '../../../src/timerange/index.ts'
 
 describe('SecretBox', () => {
   const box = new SecretBox('a-server-secret-of-at-least-32-chars!!')
@@ -107,8 +108,8 @@ describe('isTransient', () => {
 
 describe('rangeLabel', () => {
   it('shows the range in the report zone', () => {
-    const from = new Date('2026-11-22T10:00:00Z')
-    const to = new Date('2026-11-23T10:00:00Z')
+    const from = Date.parse('2026-11-22T10:00:00Z')
+    const to = Date.parse('2026-11-23T10:00:00Z')
     expect(rangeLabel(from, to, 'Asia/Kolkata')).toBe(
       '2026-11-22 15:30 – 2026-11-23 15:30 (Asia/Kolkata)',
     )
