@@ -77,6 +77,20 @@ export class Datasources {
     return conn
   }
 
+  /**
+   * What a datasource is now, as a string that changes whenever it does (its row's updated_at);
+   * `missing` if there is none. The built-in sample never changes while the process runs.
+   */
+  async version(org: string, name: string): Promise<string> {
+    if (name === SAMPLE_NAME) return SAMPLE_NAME
+    const [row] = await this.database.db
+      .select({ id: datasources.id, kind: datasources.kind, updatedAt: datasources.updatedAt })
+      .from(datasources)
+      .where(and(eq(datasources.org, org), eq(datasources.name, name)))
+    if (!row) return 'missing'
+    return row.kind === 'sample' ? SAMPLE_NAME : `${row.id}@${row.updatedAt.toISOString()}`
+  }
+
   /** Closes the pool of a datasource that changed or went away. */
   async evict(id: string): Promise<void> {
     const pool = this.pools.get(id)

@@ -1,6 +1,13 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
-import { DashboardRenderError, loadDashboard, renderDashboardEntry } from '../dashboards/render.ts'
+import type { DashboardDefinition } from '../dashboards/model.ts'
+import {
+  DashboardRenderError,
+  type EntryRender,
+  loadDashboard,
+  mergeVariables,
+  renderDashboardEntry,
+} from '../dashboards/render.ts'
 import { PanelQueryError } from '../datasources/query.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { Database } from '../db/client.ts'
@@ -14,6 +21,7 @@ import { RenderError, type Renderer } from '../render/pool.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { ExecutorCapacity, RunContext, RunExecutor, RunResult } from './executor.ts'
 import { type NewOutput, storeOutputs } from './outputs.ts'
+import { renderKey, SharedRenders } from './shared-renders.ts'
 
 /** Hands a run's stored outputs to delivery (email); returns the run's outcome. */
 export type Deliver = (input: DeliverRunInput, log: Logger) => Promise<RunResult>
@@ -30,6 +38,11 @@ export interface ReportExecutorOptions {
    * every thread busy while the next run's panel queries run. Unbounded when absent.
    */
   maxRendering?: number
+  /**
+   * How long a finished render is shared with later runs of identical inputs (runs of one slot
+   * are claimed over seconds in a burst). 60 s when absent; 0 shares only renders in flight.
+   */
+  shareWindowMs?: number
 }
 
 /** A reason the run cannot succeed however often it is retried. */
@@ -44,11 +57,17 @@ class FinalFailure extends Error {}
  * the time limit) are returned as `failed`; anything else is thrown, and the worker retries it.
  */
 export class ReportExecutor implements RunExecutor {
+  private readonly shared: SharedRenders<EntryRender>
   private rendering = 0
   private readonly listeners: (() => void)[] = []
   readonly capacity: ExecutorCapacity
 
   constructor(private readonly o: ReportExecutorOptions) {
+    this.shared = new SharedRenders({
+      clock: o.clock,
+      windowMs: o.shareWindowMs,
+      sizeOf: (r) => r.files.reduce((n, f) => n + f.bytes.length, 0),
+    })
     const max = o.maxRendering ?? Number.POSITIVE_INFINITY
     this.capacity = {
       free: () => Math.max(0, max - this.rendering),
@@ -134,23 +153,45 @@ export class ReportExecutor implements RunExecutor {
       if (!range) throw new FinalFailure(`No time range was resolved for dashboard ${i + 1}`)
       const row = await loadDashboard(this.o.database, report.org, entry.dashboard)
       if (!row) throw new FinalFailure(`Dashboard ${entry.dashboard} not found`)
-      const done = await renderDashboardEntry(this.o, {
+      const def = row.definition as DashboardDefinition
+      const from = new Date(range.from)
+      const to = new Date(range.to)
+      const variables = mergeVariables(def.variables, entry.variables, parameters.variables)
+      // A PDF email may carry an inline picture of the dashboard (imagePreview).
+      const previewImage = report.imagePreview && hasRecipients(ctx)
+      const key = renderKey({
         org: report.org,
-        dashboard: row,
+        dashboard: row.id,
+        definition: { title: row.title, definition: row.definition },
         tabs: entry.tabs,
-        from: new Date(range.from),
-        to: new Date(range.to),
+        from: from.getTime(),
+        to: to.getTime(),
         timeZone: zone,
-        entryVariables: entry.variables,
-        variables: parameters.variables,
+        variables,
         format: entry.report_type,
         width: entry.attachment_dimensions?.width,
         height: entry.attachment_dimensions?.height,
-        nowMs: this.o.clock.now(),
-        // A PDF email may carry an inline picture of the dashboard (imagePreview).
-        previewImage: report.imagePreview && hasRecipients(ctx),
-        signal,
+        previewImage: previewImage && entry.report_type === 'pdf',
+        datasources: await this.datasourceVersions(report.org, def),
       })
+      const { value: done, shared } = await this.shared.share(key, () =>
+        renderDashboardEntry(this.o, {
+          org: report.org,
+          dashboard: row,
+          tabs: entry.tabs,
+          from,
+          to,
+          timeZone: zone,
+          entryVariables: entry.variables,
+          variables: parameters.variables,
+          format: entry.report_type,
+          width: entry.attachment_dimensions?.width,
+          height: entry.attachment_dimensions?.height,
+          nowMs: this.o.clock.now(),
+          previewImage,
+          signal,
+        }),
+      )
       for (const f of done.files) files.push({ ...f, dashboard: i })
       log.info(
         {
@@ -160,11 +201,23 @@ export class ReportExecutor implements RunExecutor {
           panels: done.panels,
           queryMs: done.queryMs,
           renderMs: done.renderMs,
+          shared,
         },
-        'dashboard rendered',
+        shared ? 'dashboard render shared' : 'dashboard rendered',
       )
     }
     return files
+  }
+
+  /** The version of each datasource the dashboard's panels query, for the render key. */
+  private async datasourceVersions(
+    org: string,
+    def: DashboardDefinition,
+  ): Promise<Record<string, string>> {
+    const panels = def.tabs.flatMap((t) => t.panels)
+    const names = [...new Set(panels.flatMap((p) => (p.query ? [p.query.datasource] : [])))]
+    const versions = await Promise.all(names.map((n) => this.o.datasources.version(org, n)))
+    return Object.fromEntries(names.map((n, i) => [n, versions[i]!]))
   }
 }
 
