@@ -3,6 +3,7 @@ import { DOWNLOAD_PREFIX } from './delivery/links.ts'
 import type { AppDeps, AppEnv } from './http/env.ts'
 import { envelope, errorResponse } from './http/errors.ts'
 import { authenticate, orgContext } from './http/middleware/auth.ts'
+import { provideDeps } from './http/middleware/deps.ts'
 import { requestLog } from './http/middleware/request-log.ts'
 import { dashboardRoutes } from './http/routes/dashboards.ts'
 import { datasourceRoutes } from './http/routes/datasources.ts'
@@ -25,6 +26,8 @@ import { userRoutes } from './http/routes/users.ts'
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
+  // Dependencies first: everything after, the request log included, may rely on them.
+  app.use('*', provideDeps(deps))
   app.use('*', requestLog(deps))
   app.onError((err, c) => errorResponse(c, err))
   app.notFound((c) => envelope(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`))

@@ -144,7 +144,6 @@ const envSchema = z.object({
   HERALD_DATASOURCE_ADMINS: z.enum(['root', 'org']).default('org'),
   HERALD_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HERALD_LOG_PRETTY: bool(false),
   HERALD_SEED_SAMPLE: bool(true),
   HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 })

@@ -27,6 +27,19 @@ export interface Envelope {
   fields?: FieldError[]
 }
 
+/** The error body every error answer carries; a reply that adds fields of its own starts here. */
+export function envelopeBody(
+  c: Context,
+  code: ErrorCode,
+  message: string,
+  fields?: FieldError[],
+  status: ContentfulStatusCode = STATUS[code],
+): Envelope {
+  const body: Envelope = { code: status, message, error: code, trace_id: c.get('requestId') ?? '' }
+  if (fields?.length) body.fields = fields
+  return body
+}
+
 export function envelope(
   c: Context,
   code: ErrorCode,
@@ -34,9 +47,7 @@ export function envelope(
   fields?: FieldError[],
   status: ContentfulStatusCode = STATUS[code],
 ): Response {
-  const body: Envelope = { code: status, message, error: code, trace_id: c.get('requestId') ?? '' }
-  if (fields?.length) body.fields = fields
-  return c.json(body, status)
+  return c.json(envelopeBody(c, code, message, fields, status), status)
 }
 
 export function errorResponse(c: Context, err: unknown): Response {

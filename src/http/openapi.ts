@@ -17,7 +17,7 @@ export interface Operation {
 
 const operations: Operation[] = []
 
-export function describe(op: Operation): void {
+export function documentRoute(op: Operation): void {
   operations.push(op)
 }
 

@@ -19,6 +19,14 @@ export interface DeliveryInfo {
   possible_duplicate: boolean
 }
 
+/**
+ * A run's path in the API (`Location` of a trigger or retry, `href` of its detail). People get
+ * the signed run page instead (`LinkSigner.runUrl`): this one needs credentials.
+ */
+export function runPath(run: Pick<RunRow, 'org' | 'reportId' | 'id'>): string {
+  return `/api/v2/${encodeURIComponent(run.org)}/reports/${run.reportId}/runs/${run.id}`
+}
+
 export function presentRun(run: RunRow) {
   return {
     run_id: run.id,

@@ -10,8 +10,6 @@ export function requestLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const incoming = c.req.header('x-request-id')
     const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID()
     c.set('requestId', requestId)
-    c.set('log', deps.log)
-    c.set('deps', deps)
     const started = performance.now()
     // The header is set before the response exists. Set after, Hono copies the finished
     // response into a new one with a streamed body, which @hono/node-server then reads back

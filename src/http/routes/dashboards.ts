@@ -13,21 +13,21 @@ import { UnavailableError } from '../../errors.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { fileResponse } from '../file.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 import { datasourcesOf } from './datasources.ts'
 
 const BASE = '/api/v2/:org/dashboards'
 const folderQuery = z.object({ folder: z.string().min(1).max(256).optional() })
 
-describe({
+documentRoute({
   method: 'get',
   path: BASE,
   summary: 'List dashboards',
   tag: 'dashboards',
   query: folderQuery,
 })
-describe({
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create a dashboard',
@@ -35,8 +35,8 @@ describe({
   query: folderQuery,
   body: dashboardInputSchema,
 })
-describe({ method: 'get', path: `${BASE}/:id`, summary: 'Get a dashboard', tag: 'dashboards' })
-describe({
+documentRoute({ method: 'get', path: `${BASE}/:id`, summary: 'Get a dashboard', tag: 'dashboards' })
+documentRoute({
   method: 'put',
   path: `${BASE}/:id`,
   summary: 'Replace a dashboard (optionally moving it with ?folder=)',
@@ -63,7 +63,7 @@ const renderBody = z
       .optional(),
   })
   .default({})
-describe({
+documentRoute({
   method: 'post',
   path: `${BASE}/:id/render`,
   summary: 'Render a dashboard now (pdf, png, or one panel as csv) for the period ending now',
@@ -72,7 +72,7 @@ describe({
   body: renderBody,
   responses: { '200': 'The file', '400': 'A panel query failed', '503': 'A datasource is down' },
 })
-describe({
+documentRoute({
   method: 'delete',
   path: `${BASE}/:id`,
   summary: 'Delete a dashboard no report uses',

@@ -13,39 +13,44 @@ import {
 import { UnavailableError } from '../../errors.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const BASE = '/api/v2/:org/datasources'
 
-describe({ method: 'get', path: BASE, summary: 'List datasources (admins)', tag: 'datasources' })
-describe({
+documentRoute({
+  method: 'get',
+  path: BASE,
+  summary: 'List datasources (admins)',
+  tag: 'datasources',
+})
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create a datasource (admins); the URL is write-only',
   tag: 'datasources',
   body: datasourceInputSchema,
 })
-describe({
+documentRoute({
   method: 'get',
   path: `${BASE}/:id`,
   summary: 'Get a datasource, password masked',
   tag: 'datasources',
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:id`,
   summary: 'Replace a datasource; without url the stored one is kept',
   tag: 'datasources',
   body: datasourceInputSchema,
 })
-describe({
+documentRoute({
   method: 'delete',
   path: `${BASE}/:id`,
   summary: 'Delete a datasource no dashboard uses',
   tag: 'datasources',
 })
-describe({
+documentRoute({
   method: 'post',
   path: `${BASE}/:id/test`,
   summary: 'Check that a datasource answers',

@@ -4,16 +4,16 @@ import { getSignedRunOutput, signedRunPage } from '../../delivery/index.ts'
 import { UnavailableError } from '../../errors.ts'
 import { queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { fileResponse, outputIndex } from '../file.ts'
+import { documentRoute } from '../openapi.ts'
 import { sendRunPage } from '../run-page.ts'
-import { outputIndex, sendFile } from '../send-file.ts'
 
 const signedQuery = z.object({
   expires: z.string().max(20).optional(),
   sig: z.string().max(200).optional(),
 })
 
-describe({
+documentRoute({
   method: 'get',
   path: '/dl/:org/:runId/:n',
   summary: 'Download a run output through a signed, expiring link (from an email; no login)',
@@ -23,7 +23,7 @@ describe({
   responses: { '200': 'The file', '403': 'Tampered or expired link' },
 })
 
-describe({
+documentRoute({
   method: 'get',
   path: '/dl/:org/:runId',
   summary:
@@ -70,5 +70,5 @@ export const downloadRoutes = new Hono<AppEnv>()
       expires,
       sig,
     )
-    return sendFile(c, file)
+    return fileResponse(c, file)
   })

@@ -12,7 +12,7 @@ import {
 } from '../../folders/folders.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const folderBody = z.object({
@@ -31,29 +31,29 @@ function folderType(t: string | undefined): FolderType {
   throw new NotFoundError(`Unknown folder type "${t}": use reports or dashboards`)
 }
 
-describe({ method: 'get', path: BASE, summary: 'List folders', tag: 'folders' })
-describe({
+documentRoute({ method: 'get', path: BASE, summary: 'List folders', tag: 'folders' })
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create a folder',
   tag: 'folders',
   body: folderBody,
 })
-describe({ method: 'get', path: `${BASE}/:folderId`, summary: 'Get a folder', tag: 'folders' })
-describe({
+documentRoute({ method: 'get', path: `${BASE}/:folderId`, summary: 'Get a folder', tag: 'folders' })
+documentRoute({
   method: 'get',
   path: `${BASE}/name/:name`,
   summary: 'Get a folder by name',
   tag: 'folders',
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:folderId`,
   summary: 'Rename a folder',
   tag: 'folders',
   body: folderBody,
 })
-describe({
+documentRoute({
   method: 'delete',
   path: `${BASE}/:folderId`,
   summary: 'Delete an empty folder',

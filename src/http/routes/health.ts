@@ -2,10 +2,10 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../env.ts'
 import { envelope } from '../errors.ts'
 import { metricsAccess } from '../middleware/metrics-access.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 
-describe({ method: 'get', path: '/healthz', summary: 'Liveness', tag: 'health', public: true })
-describe({
+documentRoute({ method: 'get', path: '/healthz', summary: 'Liveness', tag: 'health', public: true })
+documentRoute({
   method: 'get',
   path: '/readyz',
   summary: 'Readiness: database reachable and migrations applied',
@@ -14,7 +14,7 @@ describe({
   responses: { '200': 'Ready', '503': 'Not ready' },
 })
 
-describe({
+documentRoute({
   method: 'get',
   path: '/metrics',
   summary: 'Prometheus metrics (bearer HERALD_METRICS_TOKEN, or the root user)',

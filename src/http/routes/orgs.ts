@@ -6,7 +6,7 @@ import { describeMe } from '../../orgs/me.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const orgBody = z.object({
@@ -14,14 +14,14 @@ const orgBody = z.object({
   name: z.string().trim().min(1).max(256).optional(),
 })
 
-describe({
+documentRoute({
   method: 'post',
   path: '/api/v2/orgs',
   summary: 'Create an org (root only)',
   tag: 'orgs',
   body: orgBody,
 })
-describe({
+documentRoute({
   method: 'get',
   path: '/api/v2/me',
   summary: 'The caller: email, orgs and roles',

@@ -4,11 +4,11 @@ import { latestReportOutput } from '../../runs/outputs.ts'
 import { queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { fileResponse } from '../file.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 
 const indexQuery = z.object({ index: z.coerce.number().int().min(0).max(10_000).default(0) })
 
-describe({
+documentRoute({
   method: 'get',
   path: '/api/v2/:org/reports/:id/output',
   summary: "A cached report's latest output (file ?index=, default the first)",

@@ -13,7 +13,7 @@ import {
 import { jsonBody, queryOf } from '../body.ts'
 import { enableQuery } from '../enable-param.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 /** OpenObserve's older name-keyed API: every single-report call works in the `default` folder. */
@@ -29,47 +29,47 @@ const listQuery = z.object({
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : undefined)),
 })
 
-describe({
+documentRoute({
   method: 'get',
   path: BASE,
   summary: 'List reports (v1)',
   tag: 'reports v1',
   query: listQuery,
 })
-describe({
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create a report in the default folder (v1)',
   tag: 'reports v1',
   body: reportInputSchema,
 })
-describe({
+documentRoute({
   method: 'get',
   path: `${BASE}/:name`,
   summary: 'Get a report by name (v1)',
   tag: 'reports v1',
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:name`,
   summary: 'Update a report by name (v1)',
   tag: 'reports v1',
   body: reportInputSchema,
 })
-describe({
+documentRoute({
   method: 'delete',
   path: `${BASE}/:name`,
   summary: 'Delete a report by name (v1)',
   tag: 'reports v1',
 })
-describe({
+documentRoute({
   method: 'delete',
   path: `${BASE}/bulk`,
   summary: 'Delete reports by name (v1)',
   tag: 'reports v1',
   body: bulkDeleteSchema,
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:name/enable`,
   summary: 'Enable or disable (v1)',

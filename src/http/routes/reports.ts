@@ -13,7 +13,7 @@ import {
 import { jsonBody, queryOf } from '../body.ts'
 import { enableQuery } from '../enable-param.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const BASE = '/api/v2/:org/reports'
@@ -30,8 +30,14 @@ export const listQuery = z.object({
 })
 const folderQuery = z.object({ folder: z.string().min(1).max(256).optional() })
 
-describe({ method: 'get', path: BASE, summary: 'List reports', tag: 'reports', query: listQuery })
-describe({
+documentRoute({
+  method: 'get',
+  path: BASE,
+  summary: 'List reports',
+  tag: 'reports',
+  query: listQuery,
+})
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create a report',
@@ -39,8 +45,8 @@ describe({
   query: folderQuery,
   body: reportInputSchema,
 })
-describe({ method: 'get', path: `${BASE}/:id`, summary: 'Get a report', tag: 'reports' })
-describe({
+documentRoute({ method: 'get', path: `${BASE}/:id`, summary: 'Get a report', tag: 'reports' })
+documentRoute({
   method: 'put',
   path: `${BASE}/:id`,
   summary: 'Update a report (and move it with ?folder=)',
@@ -48,22 +54,22 @@ describe({
   query: folderQuery,
   body: reportInputSchema,
 })
-describe({ method: 'delete', path: `${BASE}/:id`, summary: 'Delete a report', tag: 'reports' })
-describe({
+documentRoute({ method: 'delete', path: `${BASE}/:id`, summary: 'Delete a report', tag: 'reports' })
+documentRoute({
   method: 'delete',
   path: `${BASE}/bulk`,
   summary: 'Delete several reports',
   tag: 'reports',
   body: bulkDeleteSchema,
 })
-describe({
+documentRoute({
   method: 'patch',
   path: `${BASE}/move`,
   summary: 'Move reports to another folder (all or nothing)',
   tag: 'reports',
   body: moveSchema,
 })
-describe({
+documentRoute({
   method: 'patch',
   path: `${BASE}/:id/enable`,
   summary: 'Enable or disable a report',

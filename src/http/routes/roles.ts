@@ -12,7 +12,7 @@ import {
 import { ACTIONS } from '../../authz/vocabulary.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const BASE = '/api/v2/:org/roles'
@@ -34,29 +34,39 @@ const permissionsBody = z
   )
   .max(10_000)
 
-describe({ method: 'get', path: BASE, summary: 'List built-in and custom roles', tag: 'admin' })
-describe({
+documentRoute({
+  method: 'get',
+  path: BASE,
+  summary: 'List built-in and custom roles',
+  tag: 'admin',
+})
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create a custom role (optionally including other roles)',
   tag: 'admin',
   body: createBody,
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:role`,
   summary: 'Replace the roles a custom role includes',
   tag: 'admin',
   body: updateBody,
 })
-describe({ method: 'delete', path: `${BASE}/:role`, summary: 'Delete a custom role', tag: 'admin' })
-describe({
+documentRoute({
+  method: 'delete',
+  path: `${BASE}/:role`,
+  summary: 'Delete a custom role',
+  tag: 'admin',
+})
+documentRoute({
   method: 'get',
   path: `${BASE}/:role/permissions`,
   summary: "A role's folder permissions",
   tag: 'admin',
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:role/permissions`,
   summary: "Replace a custom role's folder permissions",

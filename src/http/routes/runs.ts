@@ -4,14 +4,15 @@ import { z } from 'zod'
 import { getRunOutput, retryFailedDeliveries } from '../../delivery/index.ts'
 import { previewSchedule, previewSchema } from '../../reports/preview.ts'
 import { findReportIdByName } from '../../reports/queries.ts'
-import { isFinal, type RunRow } from '../../runs/model.ts'
-import { presentRun } from '../../runs/present.ts'
+import { isFinal } from '../../runs/model.ts'
+import { presentRun, runPath } from '../../runs/present.ts'
 import { cancelRun, getRunDetail, listRuns, runListQuery } from '../../runs/queries.ts'
 import { triggerReport, triggerSchema } from '../../runs/trigger.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
-import { outputIndex, sendFile } from '../send-file.ts'
+import { envelopeBody } from '../errors.ts'
+import { fileResponse, outputIndex } from '../file.ts'
+import { documentRoute } from '../openapi.ts'
 
 const BASE = '/api/v2/:org/reports'
 
@@ -19,14 +20,14 @@ const waitQuery = z.object({
   wait: z.coerce.number().int().min(0).max(3600).default(60),
 })
 
-describe({
+documentRoute({
   method: 'post',
   path: `${BASE}/schedule/preview`,
   summary: 'Next fire times of a schedule, as the scheduler computes them',
   tag: 'runs',
   body: previewSchema,
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:id/trigger`,
   summary: 'Run a report now and wait for it (?wait= seconds)',
@@ -35,49 +36,45 @@ describe({
   body: triggerSchema,
   responses: { '200': 'Succeeded', '202': 'Still running (see Location)', '500': 'The run failed' },
 })
-describe({
+documentRoute({
   method: 'get',
   path: `${BASE}/:id/runs`,
   summary: 'Run history',
   tag: 'runs',
   query: runListQuery,
 })
-describe({
+documentRoute({
   method: 'get',
   path: `${BASE}/:id/runs/:runId`,
   summary: 'One run with outputs and deliveries',
   tag: 'runs',
 })
-describe({
+documentRoute({
   method: 'post',
   path: `${BASE}/:id/runs/:runId/cancel`,
   summary: 'Cancel a queued run',
   tag: 'runs',
 })
-describe({
+documentRoute({
   method: 'post',
   path: `${BASE}/:id/runs/:runId/retry`,
   summary: 'Re-deliver a failed or partially failed run to its failed recipients only',
   tag: 'runs',
 })
-describe({
+documentRoute({
   method: 'get',
   path: `${BASE}/:id/runs/:runId/outputs/:n`,
   summary: 'Download one output (PDF, PNG, CSV) of a run',
   tag: 'runs',
   responses: { '200': 'The file' },
 })
-describe({
+documentRoute({
   method: 'put',
   path: '/api/:org/reports/:name/trigger',
   summary: 'Run a report of the default folder now (v1)',
   tag: 'reports v1',
   query: waitQuery,
 })
-
-function runHref(c: Context<AppEnv>, run: RunRow): string {
-  return `/api/v2/${c.get('ctx').org}/reports/${run.reportId}/runs/${run.id}`
-}
 
 /**
  * Answers a trigger once the run is final or the wait is over: 200 on success, 500 with the
@@ -93,20 +90,13 @@ async function triggerAndWait(
   const seen = wait > 0 ? ((await c.get('deps').waiter.wait(run.id, wait * 1000)) ?? run) : run
   const base = { run_id: seen.id, state: seen.state }
   if (!isFinal(seen.state)) {
-    c.header('Location', runHref(c, seen))
+    c.header('Location', runPath(seen))
     return c.json({ code: 202, message: 'Report run is still in progress', ...base }, 202)
   }
   if (seen.state === 'succeeded') return c.json({ code: 200, message: 'Report triggered', ...base })
-  return c.json(
-    {
-      code: 500,
-      message: seen.error ?? `Report run ${seen.state}`,
-      error: 'internal',
-      trace_id: c.get('requestId'),
-      ...base,
-    },
-    500,
-  )
+  // The run's own error, in the one error envelope, with which run and how it ended.
+  const failure = envelopeBody(c, 'internal', seen.error ?? `Report run ${seen.state}`)
+  return c.json({ ...failure, ...base }, 500)
 }
 
 export const runRoutes = new Hono<AppEnv>()
@@ -124,8 +114,9 @@ export const runRoutes = new Hono<AppEnv>()
   })
   .get('/:id/runs/:runId', async (c) => {
     const { id, runId } = c.req.param()
-    const href = `/api/v2/${c.get('ctx').org}/reports/${id}/runs/${runId}`
-    return c.json(await getRunDetail(c.get('ctx'), id, runId, href))
+    const ctx = c.get('ctx')
+    const href = runPath({ org: ctx.org, reportId: id, id: runId })
+    return c.json(await getRunDetail(ctx, id, runId, href))
   })
   .post('/:id/runs/:runId/cancel', async (c) => {
     const { id, runId } = c.req.param()
@@ -134,7 +125,7 @@ export const runRoutes = new Hono<AppEnv>()
   .post('/:id/runs/:runId/retry', async (c) => {
     const { id, runId } = c.req.param()
     const { run, recipients } = await retryFailedDeliveries(c.get('ctx'), id, runId)
-    c.header('Location', runHref(c, run))
+    c.header('Location', runPath(run))
     return c.json({
       code: 200,
       message: `Run queued again for ${recipients.length} failed recipient(s)`,
@@ -146,7 +137,7 @@ export const runRoutes = new Hono<AppEnv>()
   .get('/:id/runs/:runId/outputs/:n', async (c) => {
     const { id, runId } = c.req.param()
     const n = outputIndex(c.req.param('n'))
-    return sendFile(c, await getRunOutput(c.get('ctx'), id, runId, n))
+    return fileResponse(c, await getRunOutput(c.get('ctx'), id, runId, n))
   })
 
 /** v1 trigger: by name, in the default folder. */

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { createToken, listTokens, revokeToken } from '../../auth/token-service.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const BASE = '/api/v2/:org/tokens'
@@ -13,15 +13,20 @@ const tokenBody = z.object({
   expires_at: z.iso.datetime({ offset: true }).optional(),
 })
 
-describe({ method: 'get', path: BASE, summary: 'List API tokens', tag: 'tokens' })
-describe({
+documentRoute({ method: 'get', path: BASE, summary: 'List API tokens', tag: 'tokens' })
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Create an API token (secret shown once)',
   tag: 'tokens',
   body: tokenBody,
 })
-describe({ method: 'delete', path: `${BASE}/:id`, summary: 'Revoke an API token', tag: 'tokens' })
+documentRoute({
+  method: 'delete',
+  path: `${BASE}/:id`,
+  summary: 'Revoke an API token',
+  tag: 'tokens',
+})
 
 export const tokenRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ list: await listTokens(c.get('ctx')) }))

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { addMember, listMembers, removeMember, updateMember } from '../../users/members.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
-import { describe } from '../openapi.ts'
+import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const BASE = '/api/v2/:org/users'
@@ -23,22 +23,22 @@ const updateBody = z.object({
   password: password.optional(),
 })
 
-describe({ method: 'get', path: BASE, summary: 'List the members of the org', tag: 'admin' })
-describe({
+documentRoute({ method: 'get', path: BASE, summary: 'List the members of the org', tag: 'admin' })
+documentRoute({
   method: 'post',
   path: BASE,
   summary: 'Add a user to the org (creating it if new) with roles',
   tag: 'admin',
   body: addBody,
 })
-describe({
+documentRoute({
   method: 'put',
   path: `${BASE}/:email`,
   summary: "Change a member's roles (and, for users of this org only, name or password)",
   tag: 'admin',
   body: updateBody,
 })
-describe({
+documentRoute({
   method: 'delete',
   path: `${BASE}/:email`,
   summary: 'Remove a user from the org',
