@@ -293,6 +293,18 @@ export interface PreviewOptions {
   variables?: VariableValues
 }
 
+/** csv previews one panel: the one asked for, else the tab's first with a query. */
+function csvPanel(tab: Tab, id: string | undefined): Panel {
+  const chosen = id
+    ? tab.panels.find((p) => p.id === id)
+    : tab.panels.find((p) => p.query !== undefined)
+  if (!chosen) {
+    throw new NotFoundError(id ? `Panel "${id}" not found` : 'This tab has no data panel')
+  }
+  if (!chosen.query) throw new BadRequestError(`Panel "${chosen.title || chosen.id}" has no query`)
+  return chosen
+}
+
 /**
  * Renders a dashboard now, for someone who may `get` it: the file a report would attach, without
  * creating a report. Query failures are 400 (the dashboard's SQL) or 503 (datasource down).
@@ -312,54 +324,37 @@ export async function previewDashboard(
   }
   const now = ctx.clock.now()
   const range = resolveRange({ type: 'relative', period: o.period, from: 0, to: 0 }, now, zone)
-  const from = new Date(range.fromMs)
-  const to = new Date(range.toMs)
-  let tab: Tab
+  let panel: string | undefined
   try {
-    tab = pickTab(row, o.tab)
+    const tab = pickTab(row, o.tab)
+    if (o.format === 'csv') panel = csvPanel(tab, o.panel).id
   } catch (err) {
-    throw new NotFoundError((err as Error).message)
+    if (err instanceof DashboardRenderError) throw new NotFoundError(err.message)
+    throw err
   }
-  let panels = tab.panels
-  if (o.format === 'csv') {
-    const chosen = o.panel
-      ? panels.find((p) => p.id === o.panel)
-      : panels.find((p) => p.query !== undefined)
-    if (!chosen) {
-      throw new NotFoundError(
-        o.panel ? `Panel "${o.panel}" not found` : 'This tab has no data panel',
-      )
-    }
-    if (!chosen.query)
-      throw new BadRequestError(`Panel "${chosen.title || chosen.id}" has no query`)
-    panels = [chosen]
-  }
-  const def = row.definition as DashboardDefinition
-  let rendered: RenderedPanel[]
+  let rendered: EntryRender
   try {
-    rendered = await queryPanels(services.datasources, panels, {
+    // Exactly what a report's run of this dashboard draws: the same function, the same header.
+    rendered = await renderDashboardEntry(services, {
       org: ctx.org,
-      from,
-      to,
+      dashboard: row,
+      tabs: o.tab ? [o.tab] : [],
+      from: new Date(range.fromMs),
+      to: new Date(range.toMs),
       timeZone: zone,
-      variables: mergeVariables(def.variables, [], o.variables),
+      variables: o.variables,
+      format: o.format,
+      width: o.width,
+      height: o.height,
+      panel,
+      nowMs: now,
     })
   } catch (err) {
     if (err instanceof PanelQueryError && !err.permanent) throw new UnavailableError(err.message)
     if (err instanceof PanelQueryError) throw new BadRequestError(err.message)
     throw err
   }
-  const input: RenderInput = {
-    title: row.title,
-    tabName: tab.name,
-    timeRangeLabel: rangeLabel(from.getTime(), to.getTime(), zone),
-    generatedAtLabel: timeLabel(now, zone),
-    panels: rendered,
-    width: o.width,
-    height: o.height,
-    timeZone: zone,
-  }
-  const [file] = await renderFiles(o.format, input, services.renderer)
+  const [file] = rendered.files
   if (!file) throw new BadRequestError('Nothing to render')
   return file
 }

@@ -151,12 +151,12 @@ export class OwnerAlerts {
         subject,
         messageId,
         date: new Date(clock.now()),
-        text: `${what}\n\n${error}\n\nRun (link valid until ${until}): ${link}\n\n--\n${why}\n`,
+        text: `${what}\n\n${error}\n\nRun: ${link}\n(the link works until ${until})\n\n--\n${why}\n`,
         html:
           `<p>${escapeHtml(what)}</p>` +
           `<pre style="white-space:pre-wrap">${escapeHtml(error)}</pre>` +
           `<p><a href="${escapeHtml(link)}">View the run</a> ` +
-          `<span style="color:#777">(link valid until ${escapeHtml(until)})</span></p>` +
+          `<span style="color:#777">— the link works until ${escapeHtml(until)}</span></p>` +
           `<p style="font-size:12px;color:#777">${escapeHtml(why)}</p>`,
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Herald-Run': run.id },
         disableFileAccess: true,

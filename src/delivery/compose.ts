@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { DateTime } from 'luxon'
 import MailComposer, {
   type MailComposerAttachment,
   type MailComposerOptions,
@@ -9,6 +8,7 @@ import { escapeHtml } from '../lib/html.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { ReportRow } from '../reports/queries.ts'
 import type { RunParameters } from '../runs/model.ts'
+import { rangeLabel, timeLabel } from '../timerange/index.ts'
 import type { DeliveryOutput } from './types.ts'
 
 /**
@@ -219,23 +219,20 @@ export function messageText(message: string): string {
     .trim()
 }
 
-/** `23 Nov 2026, 15:00 – 15:30 (Asia/Kolkata)`, each distinct range of the run once. */
+/**
+ * Each distinct range of the run once, labelled exactly as the PDF and PNG header label it
+ * (`rangeLabel`): a reader matches the email to the attachment at a glance.
+ */
 export function rangeLabels(parameters: Pick<RunParameters, 'ranges' | 'timezone'>): string[] {
   const zone = parameters.timezone || 'UTC'
-  const seen = new Set<string>()
-  const labels: string[] = []
+  const labels = new Set<string>()
   for (const r of parameters.ranges ?? []) {
-    const key = `${r.from}/${r.to}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    const from = DateTime.fromISO(r.from, { zone })
-    const to = DateTime.fromISO(r.to, { zone })
-    if (!from.isValid || !to.isValid) continue
-    const day = 'd LLL yyyy, HH:mm'
-    const end = from.hasSame(to, 'day') ? to.toFormat('HH:mm') : to.toFormat(day)
-    labels.push(`${from.toFormat(day)} – ${end} (${zone})`)
+    const from = Date.parse(r.from)
+    const to = Date.parse(r.to)
+    if (Number.isNaN(from) || Number.isNaN(to)) continue
+    labels.add(rangeLabel(from, to, zone))
   }
-  return labels
+  return [...labels]
 }
 
 function humanSize(bytes: number): string {
@@ -245,7 +242,7 @@ function humanSize(bytes: number): string {
 }
 
 export function expiryLabel(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat('d LLL yyyy, HH:mm ZZZZ')
+  return timeLabel(ms, zone)
 }
 
 /**
@@ -286,7 +283,7 @@ export function composeContent(
   if (asLinks.length) {
     const until = expiryLabel(asLinks[0]!.expiresAtMs, zone)
     html.push(
-      `<p>Too large to attach; download (links valid until ${escapeHtml(until)}):</p><ul>`,
+      `<p>Too large to attach; download them until ${escapeHtml(until)}:</p><ul>`,
       ...asLinks.map(
         (l) =>
           `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.file.filename)}</a> ` +
@@ -294,7 +291,7 @@ export function composeContent(
       ),
       '</ul>',
     )
-    text.push(`Too large to attach; download (links valid until ${until}):`)
+    text.push(`Too large to attach; download them until ${until}:`)
     for (const l of asLinks) {
       text.push(`- ${l.file.filename} (${humanSize(l.file.output.bytes.length)}): ${l.url}`)
     }
@@ -306,9 +303,9 @@ export function composeContent(
   }
   html.push(
     `<p><a href="${escapeHtml(link)}">View this run</a> ` +
-      `<span style="color:#777">(link valid until ${escapeHtml(linkUntil)})</span></p>`,
+      `<span style="color:#777">— the link works until ${escapeHtml(linkUntil)}</span></p>`,
   )
-  text.push(`View this run (link valid until ${linkUntil}): ${link}`, '', '--', why)
+  text.push(`View this run: ${link}`, `(the link works until ${linkUntil})`, '', '--', why)
   html.push(
     '<hr style="border:none;border-top:1px solid #ddd">',
     `<p style="font-size:12px;color:#777">${escapeHtml(why)}</p>`,

@@ -149,12 +149,12 @@ describe('email delivery over SMTP', () => {
       expect(html).toContain('in the folder “Ops reports”')
       expect(html).toContain('(weekly_ops)')
       // Triggered at 10:00 UTC with a 30 minute range, shown in the report's timezone.
-      expect(html).toContain('23 Nov 2026, 15:00 – 15:30 (Asia/Kolkata)')
+      expect(html).toContain('2026-11-23 15:00 – 2026-11-23 15:30 (Asia/Kolkata)')
       expect(mail.text).toContain('Hello team,')
       expect(mail.text).not.toContain('alert(')
       expect(mail.text).toMatch(
         new RegExp(
-          `View this run \\(link valid until [^)]+\\): ${PUBLIC_URL}/dl/${org}/${runId}\\?`,
+          `View this run: ${PUBLIC_URL}/dl/${org}/${runId}\\?expires=\\d+&sig=[\\w-]+\\n\\(the link works until 2026-11-30 15:30 \\(Asia/Kolkata\\)\\)`,
         ),
       )
     }
@@ -407,7 +407,9 @@ describe('email delivery over SMTP', () => {
     expect(html).toContain('<h1>Ops &lt;script&gt;alert(1)&lt;/script&gt; &amp; “EU”</h1>')
     expect(html).not.toMatch(/<script/i)
     expect(html).toContain('<dd>Succeeded</dd>')
-    expect(html).toContain('<dt>Time range</dt><dd>23 Nov 2026, 15:00 – 15:30 (Asia/Kolkata)</dd>')
+    expect(html).toContain(
+      '<dt>Time range</dt><dd>2026-11-23 15:00 – 2026-11-23 15:30 (Asia/Kolkata)</dd>',
+    )
     expect(html).toContain('<dd>2026-11-23 15:30 (Asia/Kolkata)</dd>')
     // Every output, each behind a signed link that downloads it, again without credentials.
     const files = [...html.matchAll(/<a href="([^"]+)" download>([^<]+)<\/a>/g)].map((x) => ({

@@ -103,7 +103,7 @@ describe('message bodies', () => {
   it('shows each distinct time range once, in the report zone', () => {
     const r = { from: '2026-03-28T23:00:00.000Z', to: '2026-03-29T23:00:00.000Z' }
     expect(rangeLabels({ timezone: 'Europe/Berlin', ranges: [r, r] })).toEqual([
-      '29 Mar 2026, 00:00 – 30 Mar 2026, 01:00 (Europe/Berlin)',
+      '2026-03-29 00:00 – 2026-03-30 01:00 (Europe/Berlin)',
     ])
   })
 
