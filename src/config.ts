@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
+import { hostPatternProblems, splitHostPatterns } from './datasources/hosts.ts'
 import { parseMailbox, parseSmtpUrl } from './delivery/smtp-url.ts'
 
 /**
@@ -142,6 +143,14 @@ const envSchema = z.object({
   HERALD_QUERY_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   HERALD_QUERY_MAX_ROWS: int(50_000, 1, 10_000_000),
   HERALD_DATASOURCE_ADMINS: z.enum(['root', 'org']).default('org'),
+  HERALD_DATASOURCE_HOSTS: z
+    .string()
+    .default('*')
+    .transform((v, ctx) => {
+      const patterns = splitHostPatterns(v)
+      for (const message of hostPatternProblems(patterns)) ctx.addIssue({ code: 'custom', message })
+      return patterns
+    }),
   HERALD_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_SEED_SAMPLE: bool(true),
@@ -182,6 +191,8 @@ export interface Config {
   queryMaxRows: number
   /** Who may create, update and delete datasources: the root user only, or org admins too. */
   datasourceAdmins: 'root' | 'org'
+  /** Host patterns datasource URLs may point at (after DNS); loopback only when listed. */
+  datasourceHosts: string[]
   shutdownTimeoutMs: number
   logLevel: string
   seedSample: boolean
@@ -235,6 +246,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     queryTimeoutMs: e.HERALD_QUERY_TIMEOUT_MS,
     queryMaxRows: e.HERALD_QUERY_MAX_ROWS,
     datasourceAdmins: e.HERALD_DATASOURCE_ADMINS,
+    datasourceHosts: e.HERALD_DATASOURCE_HOSTS,
     shutdownTimeoutMs: e.HERALD_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     seedSample: e.HERALD_SEED_SAMPLE,

@@ -97,6 +97,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     sample,
     limits: { timeoutMs: config.queryTimeoutMs, maxRows: config.queryMaxRows },
     admins: config.datasourceAdmins,
+    hosts: config.datasourceHosts,
     log,
   })
   const reportExecutor = new ReportExecutor({

@@ -7,6 +7,9 @@ import {
   type SessionOptions,
   type Statement,
 } from './connection.ts'
+import type { Dialer } from './dial.ts'
+import { targetsOf } from './dial.ts'
+import { IDENTITY_COLUMNS, identityOf, type ServerIdentity, sameDatabase } from './identity.ts'
 
 // Past the server-side statement_timeout, the client cancels by itself: a server that stopped
 // answering must not hold a run either.
@@ -30,10 +33,13 @@ const GUARD_SQL = `SELECT
     CASE WHEN pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') THEN 'pg_write_server_files' END,
     CASE WHEN pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER') THEN 'pg_execute_server_program' END
   ], NULL) AS privileged,
-  current_user AS role`
+  current_user AS role,${IDENTITY_COLUMNS}`
 
 /** Why Herald refuses to query through this session, or undefined when it may. */
-export function refusalOf(row: Record<string, unknown>): string | undefined {
+export function refusalOf(row: Record<string, unknown>, own?: ServerIdentity): string | undefined {
+  if (own && sameDatabase(identityOf(row), own)) {
+    return "this datasource points at Herald's own database (the same PostgreSQL server and database name); Herald never queries its own data through a datasource"
+  }
   if (row.herald) {
     return "this datasource points at a Herald database (it has Herald's migrations table); Herald never queries its own data through a datasource"
   }
@@ -49,6 +55,11 @@ export function refusalOf(row: Record<string, unknown>): string | undefined {
 
 export interface PostgresConnectionOptions {
   maxConnections?: number
+  /** Resolves, checks (HERALD_DATASOURCE_HOSTS) and opens every connection's socket. */
+  dialer: Dialer
+  /** Herald's own database, when it is on PostgreSQL. */
+  own?: () => Promise<ServerIdentity | undefined>
+  connectTimeoutMs?: number
 }
 
 /** A small pool on an external PostgreSQL database, for panel queries only. */
@@ -56,12 +67,26 @@ export class PostgresConnection implements Connection {
   private readonly sql: postgres.Sql
   private verifiedAt = Number.NEGATIVE_INFINITY
 
-  constructor(url: string, opts: PostgresConnectionOptions = {}) {
+  private readonly own: () => Promise<ServerIdentity | undefined>
+
+  constructor(url: string, opts: PostgresConnectionOptions) {
+    const targets = targetsOf(url)
+    const timeoutMs = opts.connectTimeoutMs ?? 10_000
+    this.own = opts.own ?? (async () => undefined)
     this.sql = postgres(url, {
       max: opts.maxConnections ?? 4,
       // Idle pools of datasources nobody queries any more give their connections back.
       idle_timeout: 60,
-      connect_timeout: 10,
+      connect_timeout: timeoutMs / 1000,
+      // Not in postgres.js's types, but its documented way to supply the socket.
+      ...({
+        socket: () => {
+          if (!targets) {
+            throw new DatasourceRefusedError('Datasource refused: the URL names a Unix socket')
+          }
+          return opts.dialer.connect(targets, timeoutMs)
+        },
+      } as object),
       onnotice: () => {},
       connection: { application_name: 'herald-panels' },
     })
@@ -110,12 +135,13 @@ export class PostgresConnection implements Connection {
     const now = Date.now()
     if (now - this.verifiedAt < GUARD_TTL_MS) return
     const { rows } = await q(GUARD_SQL)
-    const refusal = refusalOf(rows[0] ?? {})
+    const refusal = refusalOf(rows[0] ?? {}, await this.own())
     if (refusal) throw new DatasourceRefusedError(`Datasource refused: ${refusal}`)
     this.verifiedAt = now
   }
 
-  async close(): Promise<void> {
-    await this.sql.end({ timeout: 5 })
+  /** Waits up to `timeoutS` for queries in flight, then drops the connections. */
+  async close(timeoutS = 5): Promise<void> {
+    await this.sql.end({ timeout: timeoutS })
   }
 }

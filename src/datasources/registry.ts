@@ -1,8 +1,11 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Database } from '../db/client.ts'
 import { datasources } from '../db/schema/index.ts'
-import type { Connection, QueryLimits } from './connection.ts'
+import { type Connection, DatasourceRefusedError, type QueryLimits } from './connection.ts'
+import { Dialer, type Resolver, targetsOf } from './dial.ts'
+import { HostPolicy } from './hosts.ts'
+import { IDENTITY_SQL, identityOf, type ServerIdentity } from './identity.ts'
 import { PostgresConnection } from './postgres.ts'
 import { DatasourceConfigError } from './query.ts'
 import type { SampleDatabase } from './sample.ts'
@@ -21,6 +24,12 @@ export interface DatasourcesOptions {
   limits: QueryLimits
   /** HERALD_DATASOURCE_ADMINS: `root` keeps creating, changing and deleting to the root user. */
   admins?: 'root' | 'org'
+  /** HERALD_DATASOURCE_HOSTS patterns; default `*` (any host but loopback, link-local, metadata). */
+  hosts?: string[]
+  /** DNS (tests give a fixed table); the system resolver by default. */
+  resolve?: Resolver
+  /** How long saving waits for the server to answer the identity and role check. */
+  probeTimeoutMs?: number
   log: Logger
 }
 
@@ -42,6 +51,9 @@ export class Datasources {
   private readonly database: Database
   private readonly log: Logger
   private readonly pools = new Map<string, Pool>()
+  private readonly dialer: Dialer
+  private readonly probeTimeoutMs: number
+  private own: Promise<ServerIdentity | undefined> | undefined
 
   constructor(o: DatasourcesOptions) {
     this.database = o.database
@@ -50,6 +62,60 @@ export class Datasources {
     this.limits = o.limits
     this.admins = o.admins ?? 'org'
     this.log = o.log
+    this.dialer = new Dialer(new HostPolicy(o.hosts), o.resolve)
+    this.probeTimeoutMs = o.probeTimeoutMs ?? 5000
+  }
+
+  /** Herald's own database (PostgreSQL only: PGlite is not reachable over TCP), read once. */
+  private ownIdentity = (): Promise<ServerIdentity | undefined> => {
+    if (this.database.kind !== 'postgres') return Promise.resolve(undefined)
+    this.own ??= this.database.rows(sql.raw(IDENTITY_SQL)).then(
+      (rows) => identityOf(rows[0] ?? {}),
+      (err) => {
+        this.own = undefined
+        throw err
+      },
+    )
+    return this.own
+  }
+
+  private open(url: string, maxConnections?: number, connectTimeoutMs?: number) {
+    return new PostgresConnection(url, {
+      maxConnections,
+      dialer: this.dialer,
+      own: this.ownIdentity,
+      connectTimeoutMs,
+    })
+  }
+
+  /**
+   * The checks a URL must pass before it is saved: every host resolves and is allowed
+   * (DatasourceRefusedError, or the DNS error), and, if the server answers within the probe
+   * time, the target is not Herald's database and the role not a privileged one. A server that
+   * does not answer (yet) is no reason to refuse: the same checks run on every connect.
+   */
+  async vet(url: string): Promise<void> {
+    const targets = targetsOf(url)
+    if (!targets) throw new DatasourceRefusedError('the URL names a Unix socket, not a TCP host')
+    for (const t of targets) await this.dialer.addresses(t.host)
+    const conn = this.open(url, 1, this.probeTimeoutMs)
+    let timer: NodeJS.Timeout | undefined
+    const probe = conn.readOnly({ timeoutMs: this.probeTimeoutMs, timeZone: 'UTC' }, (q) =>
+      q('SELECT 1'),
+    )
+    // A server that accepts the connection but never answers must not hold the save either.
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.probeTimeoutMs + 500)
+    })
+    try {
+      await Promise.race([probe, gaveUp])
+    } catch (err) {
+      if (err instanceof DatasourceRefusedError) throw err
+    } finally {
+      clearTimeout(timer)
+      probe.catch(() => {})
+      void conn.close(0).catch(() => {})
+    }
   }
 
   async connect(org: string, name: string): Promise<Connection> {
@@ -72,7 +138,7 @@ export class Datasources {
       throw new DatasourceConfigError(`datasource "${name}": ${(err as Error).message}`)
     }
     const options = row.options as { max_connections?: number }
-    const conn = new PostgresConnection(url, { maxConnections: options.max_connections })
+    const conn = this.open(url, options.max_connections)
     this.pools.set(row.id, { version, conn })
     return conn
   }

@@ -111,6 +111,23 @@ function sealedUrl(ds: Datasources, input: DatasourceInput, id: string): string 
   return ds.secrets.seal(input.url, id)
 }
 
+/** A new URL is checked before it is stored: a refused one is a field error on `url`. */
+async function vetUrl(ds: Datasources, input: DatasourceInput): Promise<void> {
+  if (input.kind !== 'postgres' || input.url === undefined) return
+  try {
+    await ds.vet(input.url)
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    let description: string
+    if (err instanceof DatasourceRefusedError) description = err.message
+    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') {
+      const host = (err as { hostname?: string }).hostname ?? 'the host'
+      description = `the host ${host} could not be resolved (${code}); check the name in the url`
+    } else throw err
+    throw new ValidationError([{ name: 'url', description }])
+  }
+}
+
 export async function listDatasources(ctx: Ctx, ds: Datasources): Promise<Datasource[]> {
   requireOn(ctx, DATASOURCES_OBJECT, 'list', denied('list'))
   const rows = await ctx.database.db
@@ -135,6 +152,7 @@ export async function createDatasource(
   requireOn(ctx, DATASOURCES_OBJECT, 'create', denied('create'))
   requireManager(ctx, ds, 'create')
   checkName(input.name)
+  await vetUrl(ds, input)
   const id = newId()
   const now = new Date(ctx.clock.now())
   try {
@@ -169,6 +187,7 @@ export async function updateDatasource(
   requireManager(ctx, ds, 'update')
   if (id === SAMPLE_NAME) throw new BadRequestError(BUILTIN)
   checkName(input.name)
+  await vetUrl(ds, input)
   try {
     await ctx.database.db.transaction(async (tx) => {
       const before = await findRow(ctx, id, tx, true)

@@ -6,6 +6,7 @@ import { Authorizer, guardFactory } from '../../src/authz/authorizer.ts'
 import type { Guard } from '../../src/authz/vocabulary.ts'
 import { FakeClock } from '../../src/clock.ts'
 import type { Principal } from '../../src/context.ts'
+import { systemResolver } from '../../src/datasources/dial.ts'
 import { Datasources } from '../../src/datasources/registry.ts'
 import { SampleDatabase } from '../../src/datasources/sample.ts'
 import { openPostgres } from '../../src/db/client.ts'
@@ -59,6 +60,25 @@ export interface TestApp {
 
 let counter = 0
 
+/**
+ * DNS for tests: names under .example, .example.com and .test, and the bare `h`, resolve to
+ * fixed addresses without a network (documentation range, or loopback for `*.loopback.test`);
+ * anything else asks the system resolver.
+ */
+export async function testResolver(host: string): Promise<string[]> {
+  const name = host.toLowerCase()
+  if (name.endsWith('.loopback.test')) return ['127.0.0.1']
+  if (name.endsWith('.metadata.test')) return ['198.51.100.7', '169.254.169.254']
+  if (name.endsWith('.nowhere.test')) {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+      code: 'ENOTFOUND',
+      hostname: host,
+    })
+  }
+  if (name === 'h' || /\.(example|example\.com|test)$/.test(name)) return ['198.51.100.7']
+  return await systemResolver(host)
+}
+
 export interface TestAppOptions {
   now?: number
   /** Replaces the real guards (Casbin, or allow-all with `rbac: false`). */
@@ -81,6 +101,11 @@ export interface TestAppOptions {
   metricsToken?: string
   /** HERALD_DATASOURCE_ADMINS (default `org`). */
   datasourceAdmins?: 'root' | 'org'
+  /**
+   * HERALD_DATASOURCE_HOSTS. Tests point datasources at the PostgreSQL on 127.0.0.1, so by default
+   * loopback is listed besides `*`; pass `['*']` for the production default.
+   */
+  datasourceHosts?: string[]
   /** Draws PDFs and PNGs; by default a pool of two threads, started on the first render. */
   renderer?: Renderer
 }
@@ -112,6 +137,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     sample: opts.sample ?? ownSample!,
     limits: opts.queryLimits ?? { timeoutMs: 30_000, maxRows: 50_000 },
     admins: opts.datasourceAdmins,
+    hosts: opts.datasourceHosts ?? ['*', '127.0.0.0/8', '::1', 'localhost'],
+    resolve: testResolver,
+    // Saving waits this long for a server that does not answer (documentation addresses).
+    probeTimeoutMs: 300,
     log,
   })
   const ownRenderer = opts.renderer
