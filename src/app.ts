@@ -11,6 +11,7 @@ import { docRoutes } from './http/routes/docs.ts'
 import { downloadRoutes } from './http/routes/downloads.ts'
 import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
+import { jobRoutes } from './http/routes/jobs.ts'
 import { orgRoutes } from './http/routes/orgs.ts'
 import { reportOutputRoutes } from './http/routes/report-output.ts'
 import { reportRoutes } from './http/routes/reports.ts'
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   inOrg('/v2/:org/tokens', tokenRoutes)
   inOrg('/v2/:org/users', userRoutes)
   inOrg('/v2/:org/roles', roleRoutes)
+  inOrg('/v2/:org/jobs', jobRoutes)
   inOrg('/:org/reports', runV1Routes)
   inOrg('/:org/reports', reportV1Routes)
 

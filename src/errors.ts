@@ -26,6 +26,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldError[],
+    /** More to say than `message`: what happened and what the caller can do about it. */
+    readonly description?: string,
   ) {
     super(message)
     this.name = new.target.name
@@ -54,27 +56,27 @@ export class UnauthorizedError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'Forbidden') {
-    super('forbidden', message)
+  constructor(message = 'Forbidden', description?: string) {
+    super('forbidden', message, undefined, description)
   }
 }
 
 export class NotFoundError extends DomainError {
-  constructor(message: string) {
-    super('not_found', message)
+  constructor(message: string, description?: string) {
+    super('not_found', message, undefined, description)
   }
 }
 
 /** Something that existed and was valid, but no longer is (an expired signed link). */
 export class GoneError extends DomainError {
-  constructor(message: string) {
-    super('gone', message)
+  constructor(message: string, description?: string) {
+    super('gone', message, undefined, description)
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string) {
-    super('conflict', message)
+  constructor(message: string, description?: string) {
+    super('conflict', message, undefined, description)
   }
 }
 

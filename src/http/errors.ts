@@ -24,6 +24,8 @@ export interface Envelope {
   message: string
   error: ErrorCode
   trace_id: string
+  /** Present when there is more to say than `message` (seed 001's error shape). */
+  description?: string
   fields?: FieldError[]
 }
 
@@ -34,8 +36,10 @@ export function envelopeBody(
   message: string,
   fields?: FieldError[],
   status: ContentfulStatusCode = STATUS[code],
+  description?: string,
 ): Envelope {
   const body: Envelope = { code: status, message, error: code, trace_id: c.get('requestId') ?? '' }
+  if (description) body.description = description
   if (fields?.length) body.fields = fields
   return body
 }
@@ -46,12 +50,15 @@ export function envelope(
   message: string,
   fields?: FieldError[],
   status: ContentfulStatusCode = STATUS[code],
+  description?: string,
 ): Response {
-  return c.json(envelopeBody(c, code, message, fields, status), status)
+  return c.json(envelopeBody(c, code, message, fields, status, description), status)
 }
 
 export function errorResponse(c: Context, err: unknown): Response {
-  if (err instanceof DomainError) return envelope(c, err.code, err.message, err.fields)
+  if (err instanceof DomainError) {
+    return envelope(c, err.code, err.message, err.fields, STATUS[err.code], err.description)
+  }
   if (isDataException(err)) {
     return envelope(
       c,

@@ -12,6 +12,10 @@ export interface Operation {
   body?: z.ZodType
   query?: z.ZodType
   responses?: Record<string, string>
+  /** The success body's shape (the first status of `responses`, or 200). */
+  response?: z.ZodType
+  /** Media types the success body is also served as (e.g. application/hal+json). */
+  responseTypes?: string[]
   public?: boolean
 }
 
@@ -59,8 +63,17 @@ export function openApiDocument(version: string): unknown {
       }
     }
     const responses: Record<string, unknown> = {}
-    for (const [code, description] of Object.entries(op.responses ?? { '200': 'OK' })) {
+    const entries = Object.entries(op.responses ?? { '200': 'OK' })
+    for (const [i, [code, description]] of entries.entries()) {
       responses[code] = { description }
+      if (i === 0 && op.response) {
+        const schema = z.toJSONSchema(op.response, { io: 'output', unrepresentable: 'any' })
+        const types = ['application/json', ...(op.responseTypes ?? [])]
+        responses[code] = {
+          description,
+          content: Object.fromEntries(types.map((t) => [t, { schema }])),
+        }
+      }
     }
     responses.default = {
       description: 'Error envelope',
@@ -108,6 +121,7 @@ export function openApiDocument(version: string): unknown {
             message: { type: 'string' },
             error: { type: 'string' },
             trace_id: { type: 'string' },
+            description: { type: 'string', description: 'More detail, when there is any' },
             fields: {
               type: 'array',
               items: {

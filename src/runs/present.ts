@@ -27,6 +27,11 @@ export function runPath(run: Pick<RunRow, 'org' | 'reportId' | 'id'>): string {
   return `/api/v2/${encodeURIComponent(run.org)}/reports/${run.reportId}/runs/${run.id}`
 }
 
+/** One output of a run, in the API (needs credentials). */
+export function outputHref(run: Pick<RunRow, 'org' | 'reportId' | 'id'>, index: number): string {
+  return `${runPath(run)}/outputs/${index}`
+}
+
 export function presentRun(run: RunRow) {
   return {
     run_id: run.id,

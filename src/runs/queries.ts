@@ -6,9 +6,9 @@ import { reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
 import { deliveries, reportRuns, runOutputs } from '../db/schema/index.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
-import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
+import { findReport, REPORT_NOT_FOUND, type ReportRow } from '../reports/queries.ts'
 import { RUN_DONE_CHANNEL, type RunRow } from './model.ts'
-import { presentRun, presentRunDetail } from './present.ts'
+import { type OutputInfo, presentRun, presentRunDetail } from './present.ts'
 
 const RUN_NOT_FOUND = 'Run not found'
 const STATES = [
@@ -128,8 +128,9 @@ export async function getRunDetail(ctx: Ctx, reportId: string, runId: string, ba
   return runDetail(ctx, run, baseHref)
 }
 
-export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
-  const outs = await ctx.database.db
+/** The run's files (without their bytes), in order. */
+export async function outputsOf(ctx: Ctx, runId: string): Promise<OutputInfo[]> {
+  return ctx.database.db
     .select({
       index: runOutputs.index,
       media_type: runOutputs.mediaType,
@@ -138,8 +139,33 @@ export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
       sha256: runOutputs.sha256,
     })
     .from(runOutputs)
-    .where(eq(runOutputs.runId, run.id))
+    .where(eq(runOutputs.runId, runId))
     .orderBy(asc(runOutputs.index))
+}
+
+/**
+ * A run by its id alone (the job and document views name no report), with its report; 404 for
+ * a run in another org or of a report the actor may not `get`.
+ */
+export async function findOrgRun(
+  ctx: Ctx,
+  runId: string,
+  notFound = RUN_NOT_FOUND,
+): Promise<{ run: RunRow; report: ReportRow }> {
+  const [run] = await ctx.database.db
+    .select()
+    .from(reportRuns)
+    .where(and(eq(reportRuns.id, runId), eq(reportRuns.org, ctx.org)))
+  if (!run) throw new NotFoundError(notFound)
+  const report = await findReport(ctx, run.reportId).catch((err) => {
+    throw err instanceof NotFoundError ? new NotFoundError(notFound) : err
+  })
+  requireOn(ctx, reportFolder(report.folderId), 'get', notFound)
+  return { run, report }
+}
+
+export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
+  const outs = await outputsOf(ctx, run.id)
   const dels = await ctx.database.db
     .select()
     .from(deliveries)

@@ -34,11 +34,20 @@ export async function purgeOutputs(
         WHERE created_at < ${cutoff}::timestamptz
           AND run_id NOT IN (SELECT id FROM keep)
         LIMIT ${BATCH}
+      ),
+      gone AS (
+        DELETE FROM run_outputs o
+        USING doomed d
+        WHERE o.run_id = d.run_id AND o.idx = d.idx
+        RETURNING o.run_id
+      ),
+      -- The run remembers its files existed: the job view answers DELETED (and 410), not
+      -- "no files", for a run whose outputs retention removed.
+      marked AS (
+        UPDATE report_runs SET outputs_purged_at = ${new Date(nowMs).toISOString()}::timestamptz
+        WHERE id IN (SELECT run_id FROM gone) AND outputs_purged_at IS NULL
       )
-      DELETE FROM run_outputs o
-      USING doomed d
-      WHERE o.run_id = d.run_id AND o.idx = d.idx
-      RETURNING o.run_id`)
+      SELECT run_id FROM gone`)
     total += rows.length
     if (rows.length < BATCH) return total
   }

@@ -81,6 +81,11 @@ export const reports = pgTable(
     destinations: jsonb('destinations').notNull(),
     imagePreview: boolean('image_preview').notNull().default(false),
     owner: text('owner').notNull().default(''),
+    // Who may run it by hand: `anyone` allowed to trigger in its folder, or only its `owner`
+    // (and org admins).
+    manualRuns: text('manual_runs', { enum: ['anyone', 'owner'] })
+      .notNull()
+      .default('anyone'),
     lastEditedBy: text('last_edited_by').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 6 }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull(),

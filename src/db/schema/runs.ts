@@ -40,6 +40,10 @@ export const reportRuns = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     error: text('error'),
+    // Who asked for a manual or API run (principal id); null for scheduled runs.
+    requestedBy: text('requested_by'),
+    // Set when the retention purge removed this run's files: they existed and are gone (410).
+    outputsPurgedAt: timestamp('outputs_purged_at', { withTimezone: true }),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
   },
