@@ -40,6 +40,7 @@ export function presentRun(run: RunRow) {
     state: run.state,
     scheduled_for: iso(run.scheduledFor),
     created_at: run.createdAt.toISOString(),
+    updated_at: run.updatedAt.toISOString(),
     started_at: iso(run.startedAt),
     finished_at: iso(run.finishedAt),
     attempt: run.attempt,
@@ -59,5 +60,42 @@ export function presentRunDetail(
     ...presentRun(run),
     outputs: outputs.map((o) => ({ ...o, href: href(o.index) })),
     deliveries,
+  }
+}
+
+/** Where a run stands among its report's runs (Mode's `is_latest_*` flags). */
+export interface RunStanding {
+  latestId: string | null
+  latestSucceededId: string | null
+  /** A run failed (wholly or in part) after the latest success, or there was none. */
+  failingSinceSuccess: boolean
+}
+
+interface Link {
+  href: string
+}
+
+/** Mode's fields of a run: its standing and HAL links, `pdf_export` only when it made a PDF. */
+export function presentModeFields(
+  run: RunRow,
+  standing: RunStanding,
+  outputs: Pick<OutputInfo, 'index' | 'media_type'>[],
+) {
+  const self = runPath(run)
+  const links: Record<string, Link> = {
+    self: { href: self },
+    report: { href: `/api/v2/${encodeURIComponent(run.org)}/reports/${run.reportId}` },
+    outputs: { href: self },
+    clone: { href: `${self}/clone` },
+  }
+  const first = outputs[0]
+  if (first) links.content = { href: outputHref(run, first.index) }
+  const pdf = outputs.find((o) => o.media_type === 'application/pdf')
+  if (pdf) links.pdf_export = { href: outputHref(run, pdf.index) }
+  return {
+    is_latest_report_run: standing.latestId === run.id,
+    is_latest_successful_report_run: standing.latestSucceededId === run.id,
+    report_has_failures_since_last_success: standing.failingSinceSuccess,
+    _links: links,
   }
 }

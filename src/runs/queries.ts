@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { audit } from '../audit/audit.ts'
 import { requireOn } from '../authz/require.ts'
@@ -8,7 +8,13 @@ import { deliveries, reportRuns, runOutputs } from '../db/schema/index.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from '../reports/queries.ts'
 import { RUN_DONE_CHANNEL, type RunRow } from './model.ts'
-import { type OutputInfo, presentRun, presentRunDetail } from './present.ts'
+import {
+  type OutputInfo,
+  presentModeFields,
+  presentRun,
+  presentRunDetail,
+  type RunStanding,
+} from './present.ts'
 
 const RUN_NOT_FOUND = 'Run not found'
 const STATES = [
@@ -25,7 +31,7 @@ const filterRe = /^(created_at|updated_at|scheduled_for)\.(gt|lt)\.(.+)$/
 export const runListQuery = z.object({
   state: z.enum(STATES).optional(),
   order: z.enum(['asc', 'desc']).default('desc'),
-  order_by: z.enum(['created_at', 'scheduled_for']).default('created_at'),
+  order_by: z.enum(['created_at', 'updated_at', 'scheduled_for']).default('created_at'),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   cursor: z.string().max(200).optional(),
 })
@@ -78,7 +84,9 @@ export async function listRuns(ctx: Ctx, reportId: string, q: RunListQuery, filt
   const key =
     q.order_by === 'created_at'
       ? reportRuns.createdAt
-      : sql<Date>`coalesce(${reportRuns.scheduledFor}, ${reportRuns.createdAt})`
+      : q.order_by === 'updated_at'
+        ? reportRuns.updatedAt
+        : sql<Date>`coalesce(${reportRuns.scheduledFor}, ${reportRuns.createdAt})`
   const where: (SQL | undefined)[] = [
     eq(reportRuns.reportId, reportId),
     eq(reportRuns.org, ctx.org),
@@ -104,11 +112,81 @@ export async function listRuns(ctx: Ctx, reportId: string, q: RunListQuery, filt
   const next =
     rows.length > q.limit && last
       ? encodeCursor(
-          q.order_by === 'created_at' ? last.createdAt : (last.scheduledFor ?? last.createdAt),
+          q.order_by === 'created_at'
+            ? last.createdAt
+            : q.order_by === 'updated_at'
+              ? last.updatedAt
+              : (last.scheduledFor ?? last.createdAt),
           last.id,
         )
       : null
-  return { list: page.map(presentRun), next_cursor: next }
+  const standing = await runStanding(ctx, reportId)
+  const kinds = await outputKinds(
+    ctx,
+    page.map((r) => r.id),
+  )
+  const list = page.map((r) => ({
+    ...presentRun(r),
+    ...presentModeFields(r, standing, kinds.get(r.id) ?? []),
+  }))
+  return { list, next_cursor: next }
+}
+
+/** The report's latest run, latest success, and whether anything failed since that success. */
+export async function runStanding(ctx: Ctx, reportId: string): Promise<RunStanding> {
+  const [row] = await ctx.database.rows<{
+    latest: string | null
+    latest_ok: string | null
+    failing: boolean
+  }>(sql`
+    WITH ok AS (
+      SELECT id, created_at FROM report_runs
+      WHERE report_id = ${reportId} AND state = 'succeeded'
+      ORDER BY created_at DESC, id DESC LIMIT 1
+    )
+    SELECT
+      (SELECT id FROM report_runs WHERE report_id = ${reportId}
+        ORDER BY created_at DESC, id DESC LIMIT 1) AS latest,
+      (SELECT id FROM ok) AS latest_ok,
+      EXISTS (
+        SELECT 1 FROM report_runs
+        WHERE report_id = ${reportId} AND state IN ('failed', 'partially_failed')
+          AND created_at > coalesce((SELECT created_at FROM ok), '-infinity'::timestamptz)
+      ) AS failing`)
+  return {
+    latestId: row?.latest ?? null,
+    latestSucceededId: row?.latest_ok ?? null,
+    failingSinceSuccess: row?.failing === true,
+  }
+}
+
+/** Index and type of every file of these runs (for their links), without the bytes. */
+async function outputKinds(
+  ctx: Ctx,
+  runIds: string[],
+): Promise<Map<string, { index: number; media_type: string }[]>> {
+  const byRun = new Map<string, { index: number; media_type: string }[]>()
+  if (runIds.length === 0) return byRun
+  const rows = await ctx.database.db
+    .select({ runId: runOutputs.runId, index: runOutputs.index, media_type: runOutputs.mediaType })
+    .from(runOutputs)
+    .where(inArray(runOutputs.runId, runIds))
+    .orderBy(asc(runOutputs.runId), asc(runOutputs.index))
+  for (const r of rows) {
+    const list = byRun.get(r.runId) ?? []
+    list.push({ index: r.index, media_type: r.media_type })
+    byRun.set(r.runId, list)
+  }
+  return byRun
+}
+
+/**
+ * A run just created (create and clone), as Mode presents it: as it was queued, so without
+ * files even if a fast worker has made some since.
+ */
+export async function presentNewRun(ctx: Ctx, run: RunRow) {
+  const standing = await runStanding(ctx, run.reportId)
+  return { ...presentRun(run), ...presentModeFields(run, standing, []) }
 }
 
 export async function findRun(ctx: Ctx, reportId: string, runId: string): Promise<RunRow> {
@@ -166,12 +244,13 @@ export async function findOrgRun(
 
 export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
   const outs = await outputsOf(ctx, run.id)
+  const standing = await runStanding(ctx, run.reportId)
   const dels = await ctx.database.db
     .select()
     .from(deliveries)
     .where(eq(deliveries.runId, run.id))
     .orderBy(asc(deliveries.recipient))
-  return presentRunDetail(
+  const detail = presentRunDetail(
     run,
     outs,
     dels.map((d) => ({
@@ -185,6 +264,7 @@ export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
     })),
     (i) => `${baseHref}/outputs/${i}`,
   )
+  return { ...detail, ...presentModeFields(run, standing, outs) }
 }
 
 /** Cancels a run that has not started; a started or finished run is a conflict. */

@@ -11,15 +11,28 @@ import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
 import { PhraseError, resolvePhrase } from '../timerange/index.ts'
 import { RUNS_CHANNEL, type RunOverrides, type RunParameters, type RunRow } from './model.ts'
 import { zoneOfReport } from './params.ts'
+import { findRun } from './queries.ts'
+
+const scalar = z.union([
+  z.string().max(10_000),
+  // Other systems send numbers and booleans as such; variables are bound from their text.
+  z.union([z.number(), z.boolean()]).transform(String),
+])
+const variableValue = z.union([scalar, z.array(scalar).max(1000)])
+const variableName = z.string().min(1).max(64)
+
+/** Variables as a map, or as `[{name, value}]` (seed 003); the later of a repeated name wins. */
+export const variablesSchema = z.union([
+  z.record(variableName, variableValue),
+  z
+    .array(z.object({ name: variableName, value: variableValue }))
+    .max(100)
+    .transform((list) => Object.fromEntries(list.map((v) => [v.name, v.value]))),
+])
 
 export const triggerSchema = z
   .object({
-    variables: z
-      .record(
-        z.string().max(64),
-        z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(1000)]),
-      )
-      .optional(),
+    variables: variablesSchema.optional(),
     timerange: z
       .object({
         from: z.union([z.string().min(1).max(100), z.number().int()]),
@@ -90,6 +103,7 @@ export async function triggerReport(
         trigger: ctx.actor.kind === 'token' ? 'api' : 'manual',
         state: 'queued',
         parameters,
+        requestedBy: ctx.actor.id,
         runAfter: now,
         createdAt: now,
         updatedAt: now,
@@ -101,4 +115,24 @@ export async function triggerReport(
   })
   await ctx.database.notify(RUNS_CHANNEL, run.id)
   return run
+}
+
+/** Mode's create-run body: the report's parameters as a map. */
+export const createRunSchema = z
+  .object({ parameters: z.record(variableName, variableValue).default({}) })
+  .default({ parameters: {} })
+
+/**
+ * A new run with the same inputs as an earlier one of the report (Mode's clone): variables,
+ * explicit range, recipients and dry-run flag; a relative range ends when the clone is made.
+ */
+export async function cloneRun(ctx: Ctx, reportId: string, runId: string): Promise<RunRow> {
+  const original = await findRun(ctx, reportId, runId)
+  const p = original.parameters as RunParameters
+  const overrides: RunOverrides = {}
+  if (p.variables) overrides.variables = p.variables
+  if (p.override_range) overrides.timerange = p.override_range
+  if (p.destinations) overrides.destinations = p.destinations
+  if (p.dry_run) overrides.dry_run = true
+  return triggerReport(ctx, reportId, overrides)
 }

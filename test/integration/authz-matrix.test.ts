@@ -258,6 +258,35 @@ describe('authorization matrix', () => {
       },
     },
     {
+      // Mode's create run: a trigger with parameters.
+      op: 'POST /api/v2/:org/reports/:id/runs',
+      expect: inOrg({ admin: 202, editor: 202, viewer: 403, runner: 202, custom: [202, 404] }),
+      call: async (f) => ({
+        path: `${v2}/reports/${await mk.report(f.rf)}/runs`,
+        body: { parameters: { country: 'IN' } },
+      }),
+    },
+    {
+      op: 'POST /api/v2/:org/reports/:id/runs/:runId/clone',
+      expect: inOrg({ admin: 202, editor: 202, viewer: 403, runner: 202, custom: [202, 404] }),
+      call: async (f) => {
+        const id = await mk.report(f.rf)
+        return { path: `${v2}/reports/${id}/runs/${await mk.run(id)}/clone` }
+      },
+    },
+    {
+      // A run as a job: read access to its report.
+      op: 'GET /api/v2/:org/jobs/:runId',
+      expect: read,
+      call: async (f) => ({ path: `${v2}/jobs/${await mk.run(await mk.report(f.rf))}` }),
+    },
+    {
+      // Queued, so no files yet (409) for whoever may read the report.
+      op: 'GET /api/v2/:org/jobs/:runId/files',
+      expect: inOrg({ admin: 409, editor: 409, viewer: 409, runner: 409, custom: [409, 404] }),
+      call: async (f) => ({ path: `${v2}/jobs/${await mk.run(await mk.report(f.rf))}/files` }),
+    },
+    {
       op: 'POST /api/v2/:org/reports/:id/runs/:runId/cancel',
       expect: inOrg({ admin: 200, editor: 200, viewer: 403, runner: 200, custom: [200, 404] }),
       call: async (f) => {

@@ -6,13 +6,20 @@ import { previewSchedule, previewSchema } from '../../reports/preview.ts'
 import { findReportIdByName } from '../../reports/queries.ts'
 import { isFinal } from '../../runs/model.ts'
 import { presentRun, runPath } from '../../runs/present.ts'
-import { cancelRun, getRunDetail, listRuns, runListQuery } from '../../runs/queries.ts'
-import { triggerReport, triggerSchema } from '../../runs/trigger.ts'
+import {
+  cancelRun,
+  getRunDetail,
+  listRuns,
+  presentNewRun,
+  runListQuery,
+} from '../../runs/queries.ts'
+import { cloneRun, createRunSchema, triggerReport, triggerSchema } from '../../runs/trigger.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { envelopeBody } from '../errors.ts'
 import { fileResponse, outputIndex } from '../file.ts'
 import { documentRoute } from '../openapi.ts'
+import { halJson } from '../respond.ts'
 
 const BASE = '/api/v2/:org/reports'
 
@@ -36,18 +43,75 @@ documentRoute({
   body: triggerSchema,
   responses: { '200': 'Succeeded', '202': 'Still running (see Location)', '500': 'The run failed' },
 })
+const link = z.object({ href: z.string() })
+/** A run as the list, create and clone answer it; the detail adds outputs and deliveries. */
+const runSchema = z.object({
+  run_id: z.string(),
+  report_id: z.string(),
+  trigger: z.enum(['schedule', 'manual', 'api']),
+  state: z.string(),
+  scheduled_for: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  attempt: z.number(),
+  skipped_slots: z.number(),
+  error: z.string().nullable(),
+  parameters: z.record(z.string(), z.unknown()),
+  is_latest_report_run: z.boolean(),
+  is_latest_successful_report_run: z.boolean(),
+  report_has_failures_since_last_success: z.boolean(),
+  _links: z.object({
+    self: link,
+    report: link,
+    outputs: link,
+    clone: link,
+    content: link.optional(),
+    pdf_export: link.optional(),
+  }),
+})
+const HAL = ['application/hal+json']
+
 documentRoute({
   method: 'get',
   path: `${BASE}/:id/runs`,
-  summary: 'Run history',
+  summary:
+    'Run history (Mode fields and HAL _links; application/hal+json when asked; filter=updated_at.gt.<ISO>)',
   tag: 'runs',
   query: runListQuery,
+  response: z.object({ list: z.array(runSchema), next_cursor: z.string().nullable() }),
+  responseTypes: HAL,
+})
+documentRoute({
+  method: 'post',
+  path: `${BASE}/:id/runs`,
+  summary: 'Start a run with these parameters, as Mode does (202 with the run)',
+  tag: 'runs',
+  body: createRunSchema,
+  response: runSchema,
+  responseTypes: HAL,
+  responses: { '202': 'Queued: the run (and Location)' },
 })
 documentRoute({
   method: 'get',
   path: `${BASE}/:id/runs/:runId`,
-  summary: 'One run with outputs and deliveries',
+  summary: 'One run with outputs and deliveries (Mode fields and HAL _links)',
   tag: 'runs',
+  response: runSchema.extend({
+    outputs: z.array(z.record(z.string(), z.unknown())),
+    deliveries: z.array(z.record(z.string(), z.unknown())),
+  }),
+  responseTypes: HAL,
+})
+documentRoute({
+  method: 'post',
+  path: `${BASE}/:id/runs/:runId/clone`,
+  summary: 'Start a new run with the same parameters as this one (202 with the new run)',
+  tag: 'runs',
+  response: runSchema,
+  responseTypes: HAL,
+  responses: { '202': 'Queued: the new run (and Location)' },
 })
 documentRoute({
   method: 'post',
@@ -110,13 +174,30 @@ export const runRoutes = new Hono<AppEnv>()
   })
   .get('/:id/runs', async (c) => {
     const q = queryOf(c, runListQuery.extend({ filter: z.unknown().optional() }))
-    return c.json(await listRuns(c.get('ctx'), c.req.param('id'), q, c.req.queries('filter') ?? []))
+    return halJson(
+      c,
+      await listRuns(c.get('ctx'), c.req.param('id'), q, c.req.queries('filter') ?? []),
+    )
+  })
+  .post('/:id/runs', async (c) => {
+    const { parameters } = await jsonBody(c, createRunSchema, { optional: true })
+    const ctx = c.get('ctx')
+    const run = await triggerReport(ctx, c.req.param('id'), { variables: parameters })
+    c.header('Location', runPath(run))
+    return halJson(c, await presentNewRun(ctx, run), 202)
   })
   .get('/:id/runs/:runId', async (c) => {
     const { id, runId } = c.req.param()
     const ctx = c.get('ctx')
     const href = runPath({ org: ctx.org, reportId: id, id: runId })
-    return c.json(await getRunDetail(ctx, id, runId, href))
+    return halJson(c, await getRunDetail(ctx, id, runId, href))
+  })
+  .post('/:id/runs/:runId/clone', async (c) => {
+    const { id, runId } = c.req.param()
+    const ctx = c.get('ctx')
+    const run = await cloneRun(ctx, id, runId)
+    c.header('Location', runPath(run))
+    return halJson(c, await presentNewRun(ctx, run), 202)
   })
   .post('/:id/runs/:runId/cancel', async (c) => {
     const { id, runId } = c.req.param()
