@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
+import type { SignInThrottleSettings } from './auth/sign-in-throttle.ts'
 import { hostPatternProblems, splitHostPatterns } from './datasources/hosts.ts'
 import { parseMailbox, parseSmtpUrl } from './delivery/smtp-url.ts'
 
@@ -155,6 +156,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HERALD_SEED_SAMPLE: bool(true),
   HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  HERALD_SIGNIN_MAX_FAILURES: int(5, 1, 1000),
+  HERALD_SIGNIN_MAX_ADDRESS_FAILURES: int(20, 1, 100_000),
+  HERALD_SIGNIN_LOCKOUT_SECONDS: int(60, 1, 86_400),
+  HERALD_SIGNIN_MAX_LOCKOUT_SECONDS: int(900, 1, 604_800),
+  HERALD_TRUST_PROXY: bool(false),
 })
 
 export interface Config {
@@ -198,6 +204,10 @@ export interface Config {
   seedSample: boolean
   /** A bearer token that may scrape /metrics (besides the root user). */
   metricsToken?: string
+  /** Failed sign-ins allowed before a lockout, and how long lockouts last (they double). */
+  signInThrottle: SignInThrottleSettings
+  /** Count X-Forwarded-For's first hop as the client address (only behind a proxy that sets it). */
+  trustProxy: boolean
 }
 
 export class ConfigError extends Error {
@@ -251,6 +261,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     seedSample: e.HERALD_SEED_SAMPLE,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    signInThrottle: {
+      maxFailures: e.HERALD_SIGNIN_MAX_FAILURES,
+      maxAddressFailures: e.HERALD_SIGNIN_MAX_ADDRESS_FAILURES,
+      lockoutSeconds: e.HERALD_SIGNIN_LOCKOUT_SECONDS,
+      maxLockoutSeconds: Math.max(
+        e.HERALD_SIGNIN_MAX_LOCKOUT_SECONDS,
+        e.HERALD_SIGNIN_LOCKOUT_SECONDS,
+      ),
+    },
+    trustProxy: e.HERALD_TRUST_PROXY,
   }
 }
 

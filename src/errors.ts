@@ -98,3 +98,13 @@ export class UnavailableError extends DomainError {
     super('unavailable', message)
   }
 }
+
+/** Too many attempts; the caller may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many failed sign-ins, try again later',
+  ) {
+    super('rate_limited', message)
+  }
+}

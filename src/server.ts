@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { createApp } from './app.ts'
 import { bootstrapRoot } from './auth/bootstrap.ts'
 import { Authenticator } from './auth/principal.ts'
+import { SignInThrottle } from './auth/sign-in-throttle.ts'
 import { Authorizer, guardFactory } from './authz/authorizer.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { type Config, ensureSecret } from './config.ts'
@@ -152,7 +153,9 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     // Built once, after migrations; LISTEN/NOTIFY keeps them in step with other processes.
     const policy = config.rbac ? await Authorizer.open(database, { log }) : undefined
     authz = policy
-    authenticator = await Authenticator.open(database, config.rootEmail)
+    authenticator = await Authenticator.open(database, config.rootEmail, {
+      throttle: new SignInThrottle(database, config.signInThrottle, clock),
+    })
     const app = createApp({
       database,
       config,

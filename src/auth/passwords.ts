@@ -33,6 +33,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 
+/**
+ * A hash no password matches, with the same cost as real ones: an unknown account is checked
+ * against it so it takes as long to refuse as a wrong password for a known one.
+ */
+const NOTHING = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEYLEN).toString('base64')}`
+
+/** Spends a real verification's time and answers false. */
+export async function verifyNothing(password: string): Promise<false> {
+  await verifyPassword(password, NOTHING)
+  return false
+}
+
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url')
 }

@@ -4,7 +4,8 @@ import type { Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
 import { apiTokens } from '../db/schema/index.ts'
 import { UnauthorizedError } from '../errors.ts'
-import { verifyPassword } from './passwords.ts'
+import { verifyNothing, verifyPassword } from './passwords.ts'
+import type { Attempt, SignInThrottle } from './sign-in-throttle.ts'
 import { tokenById, userByEmail } from './statements.ts'
 import { parseToken, secretMatches } from './tokens.ts'
 import { type VerifiedToken, VerifiedTokens } from './verified-tokens.ts'
@@ -24,7 +25,12 @@ const TOUCH_EVERY_MS = 60_000
 
 export interface AuthenticatorOptions {
   now?: () => number
+  /** Counts failed sign-ins and locks guessers out; without it failures are not limited. */
+  throttle?: SignInThrottle
 }
+
+/** Where a request without a known client address is counted. */
+export const UNKNOWN_ADDRESS = 'unknown'
 
 export class Authenticator {
   private cache = new Map<string, { userId: string; expires: number }>()
@@ -33,6 +39,8 @@ export class Authenticator {
   private readonly id = randomUUID()
   private unlisten: (() => Promise<void>) | undefined
   private readonly now: () => number
+  /** The sign-in throttle, for routes that check credentials themselves (a session sign-in). */
+  readonly throttle: SignInThrottle | undefined
 
   constructor(
     private database: Database,
@@ -40,6 +48,7 @@ export class Authenticator {
     opts: AuthenticatorOptions = {},
   ) {
     this.now = opts.now ?? Date.now
+    this.throttle = opts.throttle
   }
 
   /**
@@ -65,13 +74,13 @@ export class Authenticator {
   }
 
   /** Not async itself: a remembered token answers without extra promise hops. */
-  authenticate(header: string | undefined): Promise<Principal> {
+  authenticate(header: string | undefined, address = UNKNOWN_ADDRESS): Promise<Principal> {
     if (!header) return Promise.reject(new UnauthorizedError())
     const space = header.indexOf(' ')
     const scheme = header.slice(0, space).toLowerCase()
     const value = header.slice(space + 1).trim()
-    if (scheme === 'basic') return this.basic(value)
-    if (scheme === 'bearer') return this.bearer(value)
+    if (scheme === 'basic') return this.basic(value, address)
+    if (scheme === 'bearer') return this.bearer(value, address)
     return Promise.reject(new UnauthorizedError())
   }
 
@@ -101,7 +110,25 @@ export class Authenticator {
     this.cache.clear()
   }
 
-  private async basic(value: string): Promise<Principal> {
+  /**
+   * A credential check under the throttle: refused at once while the account or address is locked
+   * out; a failure is counted (and may start a lockout, a 429); a success clears the account.
+   * Remembered credentials skip this: they were proven moments ago and cost no KDF.
+   */
+  private async throttled(
+    account: string | undefined,
+    address: string,
+    check: () => Promise<boolean>,
+  ): Promise<void> {
+    const attempt: Attempt | undefined = await this.throttle?.checkAllowed(account, address)
+    if (!(await check())) {
+      if (attempt) await this.throttle?.recordFailure(attempt)
+      throw new UnauthorizedError()
+    }
+    if (attempt) await this.throttle?.recordSuccess(attempt)
+  }
+
+  private async basic(value: string, address: string): Promise<Principal> {
     const decoded = Buffer.from(value, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
     if (colon < 1) throw new UnauthorizedError()
@@ -110,22 +137,34 @@ export class Authenticator {
     const key = hash('sha256', `${email}\0${password}`, 'base64')
     const hit = this.cache.get(key)
     const now = this.now()
-    const [user] = await userByEmail(this.database).execute({ email })
-    if (!user || user.disabled) throw new UnauthorizedError()
-    if (!(hit && hit.expires > now && hit.userId === user.id)) {
-      if (!(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedError()
+    const [row] = await userByEmail(this.database).execute({ email })
+    // A disabled account is refused like an unknown one: same time, same answer.
+    const user = row && !row.disabled ? row : undefined
+    if (!(user && hit && hit.expires > now && hit.userId === user.id)) {
+      await this.throttled(email, address, () =>
+        user ? verifyPassword(password, user.passwordHash) : verifyNothing(password),
+      )
+      if (!user) throw new UnauthorizedError()
       if (this.cache.size >= CACHE_MAX) this.cache.clear()
       this.cache.set(key, { userId: user.id, expires: now + CACHE_TTL_MS })
     }
     return { kind: 'user', id: user.id, email: user.email, root: user.email === this.rootEmail }
   }
 
-  private async bearer(value: string): Promise<Principal> {
+  private async bearer(value: string, address: string): Promise<Principal> {
     const parsed = parseToken(value)
-    if (!parsed) throw new UnauthorizedError()
-    const token =
-      this.tokens.get(parsed.id, this.now()) ?? (await this.tokenRow(parsed.id, parsed.secret))
-    if (!token || !secretMatches(parsed.secret, token.hash)) throw new UnauthorizedError()
+    if (!parsed) {
+      await this.throttled(undefined, address, async () => false)
+      throw new UnauthorizedError()
+    }
+    let token = this.tokens.get(parsed.id, this.now())
+    if (!token || !secretMatches(parsed.secret, token.hash)) {
+      await this.throttled(`token:${parsed.id}`, address, async () => {
+        token ??= await this.tokenRow(parsed.id, parsed.secret)
+        return !!token && secretMatches(parsed.secret, token.hash)
+      })
+    }
+    if (!token) throw new UnauthorizedError()
     const now = this.now()
     if (token.row.expiresAt && token.row.expiresAt.getTime() <= now) {
       throw new UnauthorizedError('Token expired')

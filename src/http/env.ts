@@ -13,7 +13,7 @@ import type { RunWaiter } from '../runs/waiter.ts'
 /** Everything the HTTP layer is built from; tests build their own. */
 export interface AppDeps {
   database: Database
-  config: Pick<Config, 'rbac' | 'publicUrl' | 'metricsToken'>
+  config: Pick<Config, 'rbac' | 'publicUrl' | 'metricsToken'> & { trustProxy?: boolean }
   clock: Clock
   log: Logger
   authenticator: Authenticator

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { DomainError, type ErrorCode, type FieldError } from '../errors.ts'
+import { DomainError, type ErrorCode, type FieldError, RateLimitedError } from '../errors.ts'
 import { isDataException } from '../lib/sqlstate.ts'
 
 /** The single place domain errors become HTTP statuses. */
@@ -57,6 +57,7 @@ export function envelope(
 
 export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof DomainError) {
+    if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds))
     return envelope(c, err.code, err.message, err.fields, STATUS[err.code], err.description)
   }
   if (isDataException(err)) {

@@ -75,6 +75,20 @@ export function openApiDocument(version: string): unknown {
         }
       }
     }
+    // Every credential check is throttled (src/auth/sign-in-throttle.ts).
+    if (!op.public) {
+      responses['429'] ??= {
+        description:
+          'Too many failed sign-ins from this account or address; retry after the lockout',
+        headers: {
+          'Retry-After': {
+            description: 'Seconds until the lockout ends',
+            schema: { type: 'integer' },
+          },
+        },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      }
+    }
     responses.default = {
       description: 'Error envelope',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

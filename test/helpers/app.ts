@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import { createApp } from '../../src/app.ts'
 import { bootstrapRoot } from '../../src/auth/bootstrap.ts'
 import { Authenticator } from '../../src/auth/principal.ts'
+import { SignInThrottle, type SignInThrottleSettings } from '../../src/auth/sign-in-throttle.ts'
 import { Authorizer, guardFactory } from '../../src/authz/authorizer.ts'
 import type { Guard } from '../../src/authz/vocabulary.ts'
 import { FakeClock } from '../../src/clock.ts'
@@ -97,6 +98,13 @@ export interface TestAppOptions {
   sample?: SampleDatabase
   /** Panel query limits (HERALD_QUERY_TIMEOUT_MS / HERALD_QUERY_MAX_ROWS). */
   queryLimits?: { timeoutMs: number; maxRows: number }
+  /**
+   * Sign-in throttling (HERALD_SIGNIN_*), on the test's fake clock. Off by default: files that
+   * send wrong passwords on purpose must not lock each other out.
+   */
+  signInThrottle?: SignInThrottleSettings
+  /** HERALD_TRUST_PROXY: X-Forwarded-For names the client (tests have no socket). */
+  trustProxy?: boolean
   /** HERALD_METRICS_TOKEN. */
   metricsToken?: string
   /** HERALD_DATASOURCE_ADMINS (default `org`). */
@@ -128,7 +136,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const rbac = opts.rbac ?? true
   // The fingerprint poll is a fallback for lost notifications; tests rely on notifications.
   const authz = rbac ? await Authorizer.open(database, { log, pollMs: 0 }) : undefined
-  const authenticator = await Authenticator.open(database, ROOT_EMAIL)
+  const authenticator = await Authenticator.open(database, ROOT_EMAIL, {
+    throttle: opts.signInThrottle
+      ? new SignInThrottle(database, opts.signInThrottle, clock)
+      : undefined,
+  })
   const links = new LinkSigner(TEST_SECRET)
   const ownSample = opts.sample ? undefined : new SampleDatabase({ clock, log })
   const datasources = new Datasources({
@@ -149,7 +161,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const renderer = opts.renderer ?? ownRenderer!
   const app = createApp({
     database,
-    config: { rbac, publicUrl: PUBLIC_URL, metricsToken: opts.metricsToken },
+    config: {
+      rbac,
+      publicUrl: PUBLIC_URL,
+      metricsToken: opts.metricsToken,
+      trustProxy: opts.trustProxy,
+    },
     clock,
     log,
     authenticator,

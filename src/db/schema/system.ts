@@ -1,4 +1,13 @@
-import { bigserial, index, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 
 /** Runtime Casbin grants; built-in roles live in policies/. */
 export const casbinRule = pgTable(
@@ -29,3 +38,16 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_org_at_idx').on(t.org, t.at)],
 )
+
+/**
+ * Failed sign-ins per key (`account:<email or token id>` or `address:<client address>`). Kept in
+ * the database, not in memory, so a guesser spreading tries over several processes is counted once.
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  /** Lockouts so far; each one lasts twice the previous, up to the cap. */
+  lockouts: integer('lockouts').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+})

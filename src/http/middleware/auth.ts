@@ -6,12 +6,16 @@ import { ORG_OBJECT } from '../../authz/vocabulary.ts'
 import { ValidationError } from '../../errors.ts'
 import { ORG_ID_RE } from '../../lib/ids.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
+import { clientAddress } from '../client-address.ts'
 import type { AppEnv } from '../env.ts'
 
-/** Resolves the principal from Basic or Bearer credentials; 401 otherwise. */
+/** Resolves the principal from Basic or Bearer credentials; 401 otherwise, 429 for a guesser. */
 export const authenticate: MiddlewareHandler<AppEnv> = async function authenticate(c, next) {
   const deps = c.get('deps')
-  c.set('principal', await deps.authenticator.authenticate(c.req.header('authorization')))
+  c.set(
+    'principal',
+    await deps.authenticator.authenticate(c.req.header('authorization'), clientAddress(c)),
+  )
   await next()
 }
 

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { ForbiddenError } from '../../errors.ts'
+import { clientAddress } from '../client-address.ts'
 import type { AppEnv } from '../env.ts'
 
 /**
@@ -14,7 +15,7 @@ export const metricsAccess: MiddlewareHandler<AppEnv> = async function metricsAc
   const token = deps.config.metricsToken
   if (token && header && sameSecret(header, `Bearer ${token}`)) return next()
   // Throws the usual 401 for a missing or wrong credential.
-  const principal = await deps.authenticator.authenticate(header)
+  const principal = await deps.authenticator.authenticate(header, clientAddress(c))
   if (!principal.root) {
     throw new ForbiddenError('Metrics are for the root user or the HERALD_METRICS_TOKEN bearer')
   }
