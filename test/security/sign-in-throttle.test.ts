@@ -21,7 +21,8 @@ const freshAddress = () => `203.0.113.${++addressCounter}`
 /** The envelope without its per-request id, to compare two answers. */
 const sansTrace = (r: Res) => ({ ...r.body, trace_id: undefined })
 
-describe('sign-in throttling', () => {
+// Each failure costs a real scrypt verification (tens of ms, far more on a loaded machine).
+describe('sign-in throttling', { timeout: 180_000 }, () => {
   let t: TestApp
 
   beforeAll(async () => {
