@@ -8,6 +8,7 @@ import { requestLog } from './http/middleware/request-log.ts'
 import { dashboardRoutes } from './http/routes/dashboards.ts'
 import { datasourceRoutes } from './http/routes/datasources.ts'
 import { docRoutes } from './http/routes/docs.ts'
+import { documentRoutes, generateRoutes } from './http/routes/documents.ts'
 import { downloadRoutes } from './http/routes/downloads.ts'
 import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Runs first: `/schedule/preview` must win over the reports' `/:id` routes.
   inOrg('/v2/:org/reports', runRoutes)
   inOrg('/v2/:org/reports', reportOutputRoutes)
+  inOrg('/v2/:org/reports', generateRoutes)
   inOrg('/v2/:org/reports', reportRoutes)
   inOrg('/v2/:org/folders/:type', folderRoutes)
   inOrg('/v2/:org/dashboards', dashboardRoutes)
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   inOrg('/v2/:org/users', userRoutes)
   inOrg('/v2/:org/roles', roleRoutes)
   inOrg('/v2/:org/jobs', jobRoutes)
+  inOrg('/v2/:org/documents', documentRoutes)
   inOrg('/:org/reports', runV1Routes)
   inOrg('/:org/reports', reportV1Routes)
 

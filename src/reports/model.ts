@@ -62,6 +62,9 @@ export const reportInputSchema = z.object({
   message: str(100_000),
   enabled: z.boolean().default(false),
   imagePreview: z.boolean().default(false),
+  // Who may run it by hand (trigger, generate): anyone allowed in its folder, or its owner and
+  // org admins only (seed 003).
+  manual_runs: z.enum(['anyone', 'owner']).default('anyone'),
   timezone: str(128),
   timezoneOffset: z.number().int('timezoneOffset must be whole minutes').default(0),
 })

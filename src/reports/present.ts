@@ -59,6 +59,8 @@ export function presentReport(row: Row, folderOf: Map<string, string>) {
     id: row.id,
     folderId: row.folderId,
     nextRunAt: dateToUs(row.nextRunAt),
+    // Herald's own, after OpenObserve's fields.
+    manual_runs: row.manualRuns,
   }
 }
 

@@ -87,6 +87,7 @@ function columnsOf(input: ReportInput) {
     })),
     destinations: input.destinations.map((d) => ({ email: d.email.trim() })),
     imagePreview: input.imagePreview,
+    manualRuns: input.manual_runs,
   }
 }
 
@@ -249,6 +250,7 @@ function columnsOfRow(row: ReportRow) {
     dashboards: row.dashboards as ReturnType<typeof columnsOf>['dashboards'],
     destinations: row.destinations as { email: string }[],
     imagePreview: row.imagePreview,
+    manualRuns: row.manualRuns,
   }
 }
 

@@ -2,12 +2,12 @@ import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { audit } from '../audit/audit.ts'
 import { requireOn } from '../authz/require.ts'
-import { reportFolder } from '../authz/vocabulary.ts'
+import { ORG_OBJECT, reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
 import { reportRuns, reports } from '../db/schema/index.ts'
-import { type FieldError, ValidationError } from '../errors.ts'
+import { type FieldError, ForbiddenError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
-import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
+import { findReport, REPORT_NOT_FOUND, type ReportRow } from '../reports/queries.ts'
 import { PhraseError, resolvePhrase } from '../timerange/index.ts'
 import { RUNS_CHANNEL, type RunOverrides, type RunParameters, type RunRow } from './model.ts'
 import { zoneOfReport } from './params.ts'
@@ -72,6 +72,14 @@ function resolveOverrideRange(
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
 }
 
+/** A report kept to its owner (`manual_runs: "owner"`) runs by hand for them and org admins. */
+function requireManualRunner(ctx: Ctx, report: ReportRow): void {
+  if (report.manualRuns !== 'owner') return
+  if (ctx.actor.root || ctx.guard.can(ORG_OBJECT, 'update')) return
+  if (report.owner && report.owner.toLowerCase() === ctx.actor.email.toLowerCase()) return
+  throw new ForbiddenError('Only the owner of this report and org admins may run it')
+}
+
 /** Queues a run of the report now, enabled or not, with the caller's overrides. */
 export async function triggerReport(
   ctx: Ctx,
@@ -80,6 +88,7 @@ export async function triggerReport(
 ): Promise<RunRow> {
   const report = await findReport(ctx, reportId)
   requireOn(ctx, reportFolder(report.folderId), 'trigger', REPORT_NOT_FOUND)
+  requireManualRunner(ctx, report)
   const nowMs = ctx.clock.now()
   const now = new Date(nowMs)
   const parameters: RunParameters = { timezone: zoneOfReport(report) }

@@ -275,6 +275,25 @@ describe('authorization matrix', () => {
       },
     },
     {
+      // Seed 003's generate: a trigger answered as a document.
+      op: 'POST /api/v2/:org/reports/:id/generate',
+      expect: inOrg({ admin: 202, editor: 202, viewer: 403, runner: 202, custom: [202, 404] }),
+      call: async (f) => ({ path: `${v2}/reports/${await mk.report(f.rf)}/generate` }),
+    },
+    {
+      op: 'GET /api/v2/:org/documents/:id',
+      expect: read,
+      call: async (f) => ({ path: `${v2}/documents/${await mk.run(await mk.report(f.rf))}` }),
+    },
+    {
+      // Queued, so nothing to download yet (409) for whoever may read the report.
+      op: 'GET /api/v2/:org/documents/:id/download',
+      expect: inOrg({ admin: 409, editor: 409, viewer: 409, runner: 409, custom: [409, 404] }),
+      call: async (f) => ({
+        path: `${v2}/documents/${await mk.run(await mk.report(f.rf))}/download`,
+      }),
+    },
+    {
       // A run as a job: read access to its report.
       op: 'GET /api/v2/:org/jobs/:runId',
       expect: read,
