@@ -1,8 +1,19 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { folders, reportRuns, runOutputs } from '../db/schema/index.ts'
+import { folders, runOutputs } from '../db/schema/index.ts'
 import type { RunExecutor, RunResult } from '../runs/executor.ts'
 import type { DryRunResult } from '../runs/model.ts'
+import {
+  claimDeliveries,
+  type DeliveryRow,
+  deliveriesOf,
+  ensureDeliveries,
+  isDue,
+  markFailed,
+  markSent,
+  normalizeRecipients,
+  releaseClaims,
+} from '../runs/store/deliveries.ts'
 import {
   buildMessage,
   composeContent,
@@ -15,17 +26,6 @@ import {
   type PlannedFile,
   planFiles,
 } from './compose.ts'
-import {
-  claimDeliveries,
-  type DeliveryRow,
-  deliveriesOf,
-  ensureDeliveries,
-  isDue,
-  markFailed,
-  markSent,
-  normalizeRecipients,
-  releaseClaims,
-} from './ledger.ts'
 import { parseMailbox } from './smtp-url.ts'
 import type { DeliverRunInput, DeliveryDeps, DeliveryOutput } from './types.ts'
 
@@ -300,14 +300,7 @@ async function dryRun(
       message_id: messageIdFor(input.run.id, r),
     })),
   }
-  // The worker records the run's parameters when it finishes it; set here too, so the result
-  // is there whichever write lands last.
-  input.parameters.dry_run_result = result
-  await deps.database.db
-    .update(reportRuns)
-    .set({ parameters: input.parameters })
-    .where(eq(reportRuns.id, input.run.id))
-  return { state: 'succeeded' }
+  return { state: 'succeeded', dryRun: result }
 }
 
 /**

@@ -2,6 +2,8 @@
  * Email delivery. The run executor renders a run's outputs, stores them in `run_outputs`, then
  * calls `deliverRun(deps, { run, report, parameters, outputs })` and returns its result.
  */
+
+export { deliveriesOf } from '../runs/store/deliveries.ts'
 export { OwnerAlerts } from './alerts.ts'
 export {
   buildMessage,
@@ -17,7 +19,6 @@ export {
   outcomeOf,
 } from './deliver.ts'
 export { getRunOutput, getSignedRunOutput, type OutputFile } from './downloads.ts'
-export { deliveriesOf } from './ledger.ts'
 export { DOWNLOAD_PREFIX, LinkSigner } from './links.ts'
 export { createMailer, type Mailer, type OutgoingMessage } from './mailer.ts'
 export { retryFailedDeliveries } from './retry.ts'

@@ -7,7 +7,8 @@ import { reportRuns } from '../db/schema/index.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
 import { RUNS_CHANNEL, type RunRow } from '../runs/model.ts'
-import { resetFailed } from './ledger.ts'
+import { resetFailed } from '../runs/store/deliveries.ts'
+import { requeueForRedelivery } from '../runs/store/runs.ts'
 
 /**
  * Re-delivers a finished run to the recipients that failed, and only to them: their ledger rows
@@ -44,13 +45,9 @@ export async function retryFailedDeliveries(
     if (recipients.length === 0) {
       throw new ConflictError('No recipient of this run failed: there is nothing to re-send')
     }
-    const [queued] = await tx
-      .update(reportRuns)
-      .set({ state: 'queued', runAfter: now, finishedAt: null, error: null, updatedAt: now })
-      .where(eq(reportRuns.id, runId))
-      .returning()
+    const queued = await requeueForRedelivery(tx, runId, now.getTime())
     await audit(ctx, 'run.retry', `run:${runId}`, { reportId, recipients }, tx)
-    return { run: queued!, recipients }
+    return { run: queued, recipients }
   })
   await ctx.database.notify(RUNS_CHANNEL, runId)
   return result

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { ReportRow } from '../reports/queries.ts'
-import type { RunParameters, RunRow } from './model.ts'
+import type { DryRunResult, RunParameters, RunRow } from './model.ts'
 
 export interface RunContext {
   run: RunRow
@@ -16,7 +16,8 @@ export interface RunContext {
  * backoff; a returned `failed` is final (retrying cannot help).
  */
 export type RunResult =
-  | { state: 'succeeded' }
+  /** `dryRun`: what a dry run would have sent, recorded on the run with its parameters. */
+  | { state: 'succeeded'; dryRun?: DryRunResult }
   | { state: 'partially_failed' | 'failed'; error: string }
   /**
    * Run again at `retryAt`: after a transient failure (`newAttempt`), or because some work is

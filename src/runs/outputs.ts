@@ -7,6 +7,7 @@ import type { Database } from '../db/client.ts'
 import { reportRuns, runOutputs } from '../db/schema/index.ts'
 import { NotFoundError } from '../errors.ts'
 import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
+import { replaceRunOutputs } from './store/outputs.ts'
 
 /** A file a run produced, before it is stored. */
 export interface NewOutput {
@@ -39,24 +40,7 @@ export async function storeOutputs(
     sha256: createHash('sha256').update(f.bytes).digest('hex'),
     size: f.bytes.length,
   }))
-  const createdAt = new Date(nowMs)
-  await database.db.transaction(async (tx) => {
-    await tx.delete(runOutputs).where(eq(runOutputs.runId, runId))
-    // One row per statement: outputs are megabytes, not worth a giant multi-row insert.
-    for (const o of stored) {
-      await tx.insert(runOutputs).values({
-        runId,
-        index: o.index,
-        dashboard: o.dashboard,
-        mediaType: o.mediaType,
-        filename: o.filename,
-        bytes: o.bytes,
-        sha256: o.sha256,
-        size: o.size,
-        createdAt,
-      })
-    }
-  })
+  await replaceRunOutputs(database, runId, stored, nowMs)
   return stored
 }
 

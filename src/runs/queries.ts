@@ -15,6 +15,7 @@ import {
   presentRunDetail,
   type RunStanding,
 } from './present.ts'
+import { cancelQueuedRun } from './store/runs.ts'
 
 const RUN_NOT_FOUND = 'Run not found'
 const STATES = [
@@ -273,17 +274,8 @@ export async function cancelRun(ctx: Ctx, reportId: string, runId: string): Prom
   requireOn(ctx, reportFolder(report.folderId), 'trigger', REPORT_NOT_FOUND)
   const now = new Date(ctx.clock.now())
   const rows = await ctx.database.db.transaction(async (tx) => {
-    const updated = await tx
-      .update(reportRuns)
-      .set({ state: 'cancelled', finishedAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(reportRuns.id, runId),
-          eq(reportRuns.reportId, reportId),
-          eq(reportRuns.state, 'queued'),
-        ),
-      )
-      .returning()
+    const row = await cancelQueuedRun(tx, reportId, runId, now.getTime())
+    const updated = row ? [row] : []
     if (updated.length) await audit(ctx, 'run.cancel', `run:${runId}`, { reportId }, tx)
     return updated
   })

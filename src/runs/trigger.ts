@@ -4,7 +4,7 @@ import { audit } from '../audit/audit.ts'
 import { requireOn } from '../authz/require.ts'
 import { ORG_OBJECT, reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
-import { reportRuns, reports } from '../db/schema/index.ts'
+import { reports } from '../db/schema/index.ts'
 import { type FieldError, ForbiddenError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from '../reports/queries.ts'
@@ -29,6 +29,8 @@ export const variablesSchema = z.union([
     .max(100)
     .transform((list) => Object.fromEntries(list.map((v) => [v.name, v.value]))),
 ])
+
+import { insertQueuedRuns } from './store/runs.ts'
 
 export const triggerSchema = z
   .object({
@@ -103,21 +105,20 @@ export async function triggerReport(
     )
   }
   const run = await ctx.database.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(reportRuns)
-      .values({
-        id: newId(),
-        org: ctx.org,
-        reportId,
-        trigger: ctx.actor.kind === 'token' ? 'api' : 'manual',
-        state: 'queued',
-        parameters,
-        requestedBy: ctx.actor.id,
-        runAfter: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
+    const [row] = await insertQueuedRuns(
+      tx,
+      [
+        {
+          id: newId(),
+          org: ctx.org,
+          reportId,
+          trigger: ctx.actor.kind === 'token' ? 'api' : 'manual',
+          parameters,
+          requestedBy: ctx.actor.id,
+        },
+      ],
+      nowMs,
+    )
     await tx.update(reports).set({ lastTriggeredAt: now }).where(eq(reports.id, reportId))
     await audit(ctx, 'report.trigger', `report:${reportId}`, { runId: row!.id, ...overrides }, tx)
     return row!

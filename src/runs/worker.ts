@@ -1,10 +1,7 @@
 import { hostname } from 'node:os'
-import { and, eq, lt, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
-import { rowMapper } from '../db/row-mapper.ts'
-import { reportRuns, reports } from '../db/schema/index.ts'
 import { newId } from '../lib/ids.ts'
 import { WakeLoop } from '../lib/wake-loop.ts'
 import type { Metrics } from '../metrics.ts'
@@ -12,6 +9,17 @@ import type { ReportRow } from '../reports/queries.ts'
 import type { RunExecutor, RunResult } from './executor.ts'
 import { RUN_DONE_CHANNEL, RUNS_CHANNEL, type RunParameters, type RunRow } from './model.ts'
 import { resolveRunParameters } from './params.ts'
+import {
+  claimRuns,
+  type FinishedRun,
+  finishRuns,
+  nextRunWakeUps,
+  notifyRunsDone,
+  reapExpiredRuns,
+  renewLease,
+  requeueLostClaims,
+  retireOnceReport,
+} from './store/runs.ts'
 
 export interface WorkerOptions {
   database: Database
@@ -173,39 +181,16 @@ export class Worker {
   /** Until the next queued run is due or the next lease expires (one round trip). */
   private async sleepMs(): Promise<number> {
     const now = this.clock.now()
-    const [row] = await this.database.rows<{
-      q: string | Date | null
-      l: string | Date | null
-    }>(sql`
-      select (select min(run_after) from report_runs where state = 'queued') as q,
-             (select min(lease_expires_at) from report_runs where state = 'running') as l`)
-    const due = [row?.q, row?.l]
-      .filter((d) => d != null)
-      .map((d) => new Date(d as string).getTime())
+    const due = await nextRunWakeUps(this.database)
     return Math.min(now + this.maxIdleMs, ...due) - now + 5
   }
 
   /**
    * Leases up to `limit` due runs to this worker and reads their reports in the same statement
    * (one round trip: a burst claims thousands). A report deleted meanwhile comes back null.
-   * Written as a prepared SQL text: built by drizzle, building, mapping and describing an
-   * unnamed statement cost as much as the statement itself.
-   * Runs are found by primary key (`= any(array(…))`): `in (subquery)` is planned as a hash
-   * semi-join over a scan of the whole run history.
    */
   async claim(limit: number): Promise<{ run: RunRow; report: ReportRow | null }[]> {
-    const now = new Date(this.clock.now()).toISOString()
-    const lease = new Date(this.clock.now() + this.leaseMs).toISOString()
-    const rows = await this.database.query<Record<string, unknown>>(CLAIM_SQL, [
-      this.id,
-      lease,
-      now,
-      limit,
-    ])
-    return rows.map((raw) => ({
-      run: RUN_COLUMNS.map(raw) as RunRow,
-      report: REPORT_COLUMNS.map(raw),
-    }))
+    return claimRuns(this.database, this.id, this.clock.now(), this.leaseMs, limit)
   }
 
   /**
@@ -213,45 +198,15 @@ export class Worker {
    * the queue at once, as the attempt they were: they never started.
    */
   private async requeueLostClaims(): Promise<void> {
-    const now = new Date(this.clock.now())
-    const held = `{${[...this.held].join(',')}}`
-    const rows = await this.database.rows<{ id: string }>(sql`
-      update report_runs
-      set state = 'queued', lease_owner = null, lease_expires_at = null, run_after = ${now.toISOString()}::timestamptz,
-          started_at = case when attempt = 1 then null else started_at end,
-          updated_at = ${now.toISOString()}::timestamptz
-      where state = 'running' and lease_owner = ${this.id} and not (id = any(${held}::text[]))
-      returning id`)
+    const n = await requeueLostClaims(this.database, this.id, this.held, this.clock.now())
     this.claimMayBeLost = false
-    if (rows.length)
-      this.log.warn({ runs: rows.length }, 'requeued runs whose claim reply was lost')
+    if (n) this.log.warn({ runs: n }, 'requeued runs whose claim reply was lost')
   }
 
   /** Runs whose worker vanished go back to the queue, or fail once out of attempts. */
   async reapExpired(): Promise<number> {
-    const now = new Date(this.clock.now())
-    const db = this.database.db
-    const expired = db
-      .select({ id: reportRuns.id })
-      .from(reportRuns)
-      .where(and(eq(reportRuns.state, 'running'), lt(reportRuns.leaseExpiresAt, now)))
-      .limit(1000)
-      .for('update', { skipLocked: true })
     const maxAttempt = this.retryDelaysMs.length + 1
-    const rows = await db
-      .update(reportRuns)
-      .set({
-        state: sql`case when ${reportRuns.attempt} >= ${maxAttempt} then 'failed' else 'queued' end`,
-        attempt: sql`case when ${reportRuns.attempt} >= ${maxAttempt} then ${reportRuns.attempt} else ${reportRuns.attempt} + 1 end`,
-        error: 'The worker running this report stopped before finishing (lease expired)',
-        finishedAt: sql`case when ${reportRuns.attempt} >= ${maxAttempt} then ${now.toISOString()}::timestamptz else null end`,
-        runAfter: now,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        updatedAt: now,
-      })
-      .where(idIn(expired))
-      .returning({ id: reportRuns.id, state: reportRuns.state })
+    const rows = await reapExpiredRuns(this.database, this.clock.now(), maxAttempt)
     if (rows.length) {
       this.metrics?.leaseExpiries.inc(rows.length)
       this.log.warn({ runs: rows.map((r) => r.id) }, 'requeued runs whose lease expired')
@@ -284,7 +239,10 @@ export class Worker {
           signal: controller.signal,
           log,
         })
-        if (result.state === 'succeeded') await this.afterSuccess(run, report)
+        // A `once` report is done after its run succeeds: it never fires again.
+        const freq = report.frequency as { type: string }
+        if (result.state === 'succeeded' && run.trigger === 'schedule' && freq.type === 'once')
+          await retireOnceReport(this.database, report.id)
       }
     } catch (err) {
       log.warn({ err }, 'run attempt failed')
@@ -302,17 +260,6 @@ export class Worker {
     const delay = this.retryDelaysMs[run.attempt - 1]
     if (delay === undefined) return { state: 'failed', error }
     return { state: 'retry', retryAt: this.clock.now() + delay, error, newAttempt: true }
-  }
-
-  /** A `once` report is done after its run succeeds: disable it so it never fires again. */
-  private async afterSuccess(run: RunRow, report: ReportRow): Promise<void> {
-    const freq = report.frequency as { type: string }
-    if (run.trigger === 'schedule' && freq.type === 'once') {
-      await this.database.db
-        .update(reports)
-        .set({ enabled: false, nextRunAt: null })
-        .where(eq(reports.id, report.id))
-    }
   }
 
   /**
@@ -390,13 +337,18 @@ export class Worker {
   }
 
   private async writeBatch(batch: Finished[]): Promise<void> {
-    const now = new Date(this.clock.now()).toISOString()
-    const rows = batch.map(({ run, result, parameters }) => ({
+    const nowMs = this.clock.now()
+    const now = new Date(nowMs).toISOString()
+    const rows: FinishedRun[] = batch.map(({ run, result, parameters }) => ({
       id: run.id,
-      parameters: parameters ?? null,
+      // A dry run's result is recorded with the parameters it ran with.
+      parameters:
+        parameters && result.state === 'succeeded' && result.dryRun
+          ? { ...parameters, dry_run_result: result.dryRun }
+          : (parameters ?? null),
       ...(result.state === 'retry'
         ? {
-            state: 'queued',
+            state: 'queued' as const,
             error: result.error,
             attempt: result.newAttempt ? run.attempt + 1 : run.attempt,
             run_after: new Date(result.retryAt).toISOString(),
@@ -410,18 +362,7 @@ export class Worker {
             finished_at: now,
           }),
     }))
-    const written = await this.database.rows<{ id: string }>(sql`
-      update report_runs r
-      set state = x.state, error = x.error, attempt = x.attempt,
-          run_after = coalesce(x.run_after, r.run_after), finished_at = x.finished_at,
-          parameters = coalesce(x.parameters, r.parameters),
-          lease_owner = null, lease_expires_at = null, updated_at = ${now}::timestamptz
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-           as x(id text, parameters jsonb, state text, error text, attempt int,
-                run_after timestamptz, finished_at timestamptz)
-      where r.id = x.id and r.lease_owner = ${this.id} and r.state = 'running'
-      returning r.id`)
-    const mine = new Set(written.map((w) => w.id))
+    const mine = await finishRuns(this.database, this.id, rows, nowMs)
     const notify: string[] = []
     let requeued = false
     batch.forEach(({ run, log }, i) => {
@@ -440,55 +381,18 @@ export class Worker {
     if (requeued) await this.database.notify(RUNS_CHANNEL, '')
     if (notify.length > 0) {
       // One statement, one notification per run: listeners look for their run's id.
-      const ids = `{${notify.join(',')}}`
-      await this.database.rows(sql`
-        select pg_notify(${RUN_DONE_CHANNEL}, id) from unnest(${ids}::text[]) as id`)
+      await notifyRunsDone(this.database, notify)
     }
   }
 
   private async renew(runId: string, controller: AbortController): Promise<void> {
     try {
-      const now = this.clock.now()
-      const rows = await this.database.db
-        .update(reportRuns)
-        .set({ leaseExpiresAt: new Date(now + this.leaseMs) })
-        .where(
-          and(
-            eq(reportRuns.id, runId),
-            eq(reportRuns.leaseOwner, this.id),
-            eq(reportRuns.state, 'running'),
-          ),
-        )
-        .returning({ id: reportRuns.id })
-      if (rows.length === 0) controller.abort(new Error('lease lost'))
+      const ok = await renewLease(this.database, runId, this.id, this.clock.now() + this.leaseMs)
+      if (!ok) controller.abort(new Error('lease lost'))
     } catch (err) {
       this.log.warn({ err, runId }, 'lease renewal failed')
     }
   }
 }
-
-/**
- * `id = any(array(subquery))`: PostgreSQL plans `id in (subquery)` as a hash semi-join over a
- * sequential scan of report_runs, so every claim would read the whole run history.
- */
-function idIn(ids: SQLWrapper): SQL {
-  return sql`${reportRuns.id} = any(array(${ids}))`
-}
-
-const RUN_COLUMNS = rowMapper(reportRuns, 'c', 'run')
-const REPORT_COLUMNS = rowMapper(reports, 'r', 'report')
-/** $1 worker id, $2 lease expiry, $3 now, $4 how many. */
-const CLAIM_SQL = `
-  with claimed as (
-    update report_runs
-    set state = 'running', lease_owner = $1, lease_expires_at = $2::timestamptz,
-        started_at = coalesce(started_at, $3::timestamptz), updated_at = $3::timestamptz
-    where id = any(array(
-      select id from report_runs
-      where state = 'queued' and run_after <= $3::timestamptz
-      order by run_after limit $4::int for update skip locked))
-    returning *)
-  select ${RUN_COLUMNS.select}, ${REPORT_COLUMNS.select}
-  from claimed c left join reports r on r.id = c.report_id`
 
 const COALESCE_MS = 10

@@ -8,6 +8,7 @@ import { WakeLoop } from '../lib/wake-loop.ts'
 import type { Metrics } from '../metrics.ts'
 import { scheduleOf } from '../reports/schedule-of.ts'
 import { REPORTS_CHANNEL, RUNS_CHANNEL } from '../runs/model.ts'
+import { insertQueuedRuns } from '../runs/store/runs.ts'
 import { catchUp, nextAfterRun } from '../schedule/index.ts'
 
 export interface SchedulerOptions {
@@ -130,15 +131,19 @@ export class Scheduler {
       const slots = new Map<string, Slots>()
       const plans: Planned[] = due.map((r) => plan(r, nowMs, slots))
       const json = JSON.stringify(plans)
-      await tx.execute(sql`
-        insert into report_runs (id, org, report_id, trigger, state, scheduled_for, skipped_slots,
-                                 parameters, run_after, created_at, updated_at)
-        select x.run_id, x.org, x.id, 'schedule', 'queued', x.scheduled_for, x.skipped, '{}'::jsonb,
-               greatest(x.scheduled_for, ${now.toISOString()}::timestamptz),
-               ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-        from jsonb_to_recordset(${json}::jsonb)
-             as x(run_id text, id text, org text, scheduled_for timestamptz, skipped int)
-        on conflict (report_id, scheduled_for) where trigger = 'schedule' do nothing`)
+      await insertQueuedRuns(
+        tx,
+        plans.map((p) => ({
+          id: p.run_id,
+          org: p.org,
+          reportId: p.id,
+          trigger: 'schedule' as const,
+          parameters: {},
+          scheduledFor: p.scheduled_for,
+          skippedSlots: p.skipped,
+        })),
+        nowMs,
+      )
       await tx.execute(sql`
         update reports r
         set next_run_at = x.next,

@@ -9,9 +9,9 @@ import {
   sanitizeFileStem,
 } from '../../../src/delivery/compose.ts'
 import { classifySendError, outcomeOf } from '../../../src/delivery/deliver.ts'
-import type { DeliveryRow } from '../../../src/delivery/ledger.ts'
 import { LinkSigner } from '../../../src/delivery/links.ts'
 import type { DeliveryOutput } from '../../../src/delivery/types.ts'
+import type { DeliveryRow } from '../../../src/runs/store/deliveries.ts'
 
 const dash = (report_type: string, email_attachment_type = 'standard') => ({
   dashboard: 'd',

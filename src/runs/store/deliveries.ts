@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
-import type { Database, Executor } from '../db/client.ts'
-import { deliveries } from '../db/schema/index.ts'
-import { newId } from '../lib/ids.ts'
+import type { Database, Executor } from '../../db/client.ts'
+import { deliveries } from '../../db/schema/index.ts'
+import { newId } from '../../lib/ids.ts'
 
 /**
  * The delivery ledger: one row per (run, recipient). Every state change is a conditional UPDATE,
