@@ -19,6 +19,7 @@ import { reportRoutes } from './http/routes/reports.ts'
 import { reportV1Routes } from './http/routes/reports-v1.ts'
 import { roleRoutes } from './http/routes/roles.ts'
 import { runRoutes, runV1Routes } from './http/routes/runs.ts'
+import { sessionRoutes } from './http/routes/session.ts'
 import { tokenRoutes } from './http/routes/tokens.ts'
 import { userRoutes } from './http/routes/users.ts'
 
@@ -38,6 +39,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', docRoutes)
   // Signed links from emails: the signature is the credential, so no authenticate here.
   app.route(DOWNLOAD_PREFIX, downloadRoutes)
+
+  // Before the API: signing in is how a browser gets its credentials.
+  app.route('/api/v2/session', sessionRoutes)
 
   const api = new Hono<AppEnv>()
   api.use('*', authenticate)

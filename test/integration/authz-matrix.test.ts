@@ -135,6 +135,21 @@ describe('authorization matrix', () => {
       call: async () => ({ path: '/api/v2/orgs', body: { id: unique('org') } }),
     },
     {
+      op: 'POST /api/v2/session',
+      // Public: the body's credentials decide, never the caller's Authorization header.
+      expect: { ...anyMember(401), outsider: 401, anon: 401 },
+      call: async () => ({
+        path: '/api/v2/session',
+        body: { email: 'nobody@herald.test', password: 'wrong-password' },
+      }),
+    },
+    {
+      op: 'DELETE /api/v2/session',
+      // Without a session cookie there is nothing to end.
+      expect: { ...anyMember(200), outsider: 200, anon: 200 },
+      call: async () => ({ path: '/api/v2/session' }),
+    },
+    {
       op: 'GET /api/v2/me',
       expect: { ...anyMember(200), outsider: 200 },
       call: async () => ({ path: '/api/v2/me' }),

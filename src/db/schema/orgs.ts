@@ -46,3 +46,17 @@ export const apiTokens = pgTable('api_tokens', {
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 })
+
+/**
+ * Browser sign-ins. The cookie holds `<id>.<secret>`; only the secret's sha256 is stored, so a
+ * copy of this table signs nobody in. A session ends after `last_seen_at` goes stale.
+ */
+export const browserSessions = pgTable('browser_sessions', {
+  id: text('id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+})

@@ -1,22 +1,52 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { rolesInOrg } from '../../auth/membership.ts'
+import { sessionPrincipal } from '../../auth/sessions.ts'
 import { auditDenial } from '../../authz/denials.ts'
 import { AccessDeniedError } from '../../authz/require.ts'
 import { ORG_OBJECT } from '../../authz/vocabulary.ts'
-import { ValidationError } from '../../errors.ts'
+import { ForbiddenError, ValidationError } from '../../errors.ts'
 import { ORG_ID_RE } from '../../lib/ids.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
 import { clientAddress } from '../client-address.ts'
 import type { AppEnv } from '../env.ts'
 
-/** Resolves the principal from Basic or Bearer credentials; 401 otherwise, 429 for a guesser. */
+/** The browser session's cookie (see src/auth/sessions.ts). */
+export const SESSION_COOKIE = 'herald_session'
+/** Sent by Herald's own pages with every state-changing request signed in by cookie. */
+export const CSRF_HEADER = 'x-herald-csrf'
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Resolves the principal from Basic or Bearer credentials, or else the session cookie; 401
+ * otherwise, 429 for a guesser. An Authorization header wins, so a script's credentials never mix with a browser's.
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async function authenticate(c, next) {
   const deps = c.get('deps')
-  c.set(
-    'principal',
-    await deps.authenticator.authenticate(c.req.header('authorization'), clientAddress(c)),
-  )
+  const header = c.req.header('authorization')
+  const cookie = header ? undefined : getCookie(c, SESSION_COOKIE)
+  if (cookie) {
+    refuseCrossSite(c)
+    const now = deps.clock.now()
+    const isRoot = (e: string) => deps.authenticator.isRoot(e)
+    c.set('principal', await sessionPrincipal({ database: deps.database, now, isRoot }, cookie))
+  } else {
+    c.set('principal', await deps.authenticator.authenticate(header, clientAddress(c)))
+  }
   await next()
+}
+
+/**
+ * A browser attaches the cookie to any site's form post; only Herald's own script can add a
+ * custom header (another origin would need a CORS preflight, which Herald never grants).
+ */
+export function refuseCrossSite(c: Context<AppEnv>): void {
+  if (SAFE_METHODS.has(c.req.method)) return
+  if (c.req.header(CSRF_HEADER) && c.req.header('sec-fetch-site') !== 'cross-site') return
+  throw new ForbiddenError(
+    'Cross-site request refused',
+    `Requests signed in by the session cookie must send the ${CSRF_HEADER} header`,
+  )
 }
 
 /**
