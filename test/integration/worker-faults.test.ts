@@ -15,24 +15,23 @@ const LOST = 'write CONNECTION_CLOSED (the reply was lost)'
 
 /** The same database, with faults armed by the test. */
 function faulty(database: Database) {
+  /** `failedRows`: how many outcome writes fail before one gets through. */
   const faults = { claimReplyLost: false, failedRows: 0 }
   const wrapped: Database = {
     ...database,
     // The claim is the worker's one prepared statement (lease due runs, read their reports).
     query: (text, params) => {
+      // The outcome write is a prepared statement too (src/runs/store/runs.ts finishRuns).
+      if (faults.failedRows > 0 && /jsonb_to_recordset/.test(text)) {
+        faults.failedRows--
+        return Promise.reject(new Error('write CONNECTION_CLOSED'))
+      }
       if (!faults.claimReplyLost) return database.query(text, params)
       // The claim commits, but the connection drops before its reply arrives.
       faults.claimReplyLost = false
       return database.query(text, params).then(() => {
         throw new Error(LOST)
       })
-    },
-    rows: (query, tx) => {
-      if (faults.failedRows > 0) {
-        faults.failedRows--
-        return Promise.reject(new Error('write CONNECTION_CLOSED'))
-      }
-      return database.rows(query, tx)
     },
   }
   return { database: wrapped, faults }
