@@ -5,6 +5,7 @@ import { browserSessions, users } from '../db/schema/index.ts'
 import { UnauthorizedError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
+import type { SignInThrottle } from './sign-in-throttle.ts'
 import { userByEmail } from './statements.ts'
 import { hashSecret, secretMatches } from './tokens.ts'
 
@@ -24,21 +25,38 @@ export interface SessionDeps {
   isRoot(email: string): boolean
 }
 
+/** Where a sign-in comes from and what counts its failures (the same counts Basic auth uses). */
+export interface SignInGuard {
+  throttle: SignInThrottle | undefined
+  /** The client's address, as the request logger and Basic auth see it. */
+  address: string
+}
+
 /** Checks email and password and opens a session; returns the cookie value. */
 export async function signIn(
   deps: SessionDeps,
   email: string,
   password: string,
+  guard?: SignInGuard,
 ): Promise<{ cookie: string; principal: Principal }> {
-  const address = email.trim().toLowerCase()
-  const [user] = await userByEmail(deps.database).execute({ email: address })
-  if (!user) {
+  const account = email.trim().toLowerCase()
+  // Checked before any KDF: a locked-out account or address gets its 429 without costing scrypt,
+  // and an unknown account is counted and locked exactly like a known one.
+  const attempt = await guard?.throttle?.checkAllowed(account, guard.address)
+  const [user] = await userByEmail(deps.database).execute({ email: account })
+  let valid: boolean
+  if (user) {
+    valid = await verifyPassword(password, user.passwordHash)
+  } else {
     decoyHash ??= hashPassword('decoy-password')
     await verifyPassword(password, await decoyHash)
+    valid = false
+  }
+  if (!user || !valid || user.disabled) {
+    if (attempt) await guard?.throttle?.recordFailure(attempt)
     throw new UnauthorizedError(SIGN_IN_FAILED)
   }
-  const valid = await verifyPassword(password, user.passwordHash)
-  if (!valid || user.disabled) throw new UnauthorizedError(SIGN_IN_FAILED)
+  if (attempt) await guard?.throttle?.recordSuccess(attempt)
   const id = newId()
   const secret = randomBytes(24).toString('base64url')
   const at = new Date(deps.now)

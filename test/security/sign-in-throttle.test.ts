@@ -163,4 +163,33 @@ describe('sign-in throttling', { timeout: 180_000 }, () => {
     expect(rows[0]?.details).toMatchObject({ seconds: 60, lockout: 1 })
     expect(rows[0]?.at).toBeInstanceOf(Date)
   })
+  it('throttles the browser sign-in too, sharing the counts with Basic auth', async () => {
+    const email = await newUser()
+    const address = freshAddress()
+    const viaSession = (password: string) =>
+      t.request('POST', '/api/v2/session', {
+        auth: null,
+        body: { email, password },
+        headers: { 'x-forwarded-for': `${address}, 10.0.0.1` },
+      })
+    // Two wrong Basic passwords and two wrong form sign-ins count against the same account.
+    for (let i = 0; i < 2; i++)
+      expect((await signIn(basic(email, 'wrong'), address)).status).toBe(401)
+    for (let i = 0; i < 2; i++) {
+      const r = await viaSession('wrong')
+      expect(r.status).toBe(401)
+      expect(r.body.message).toBe('Wrong email or password')
+    }
+    const locked = await viaSession('wrong')
+    expect(locked.status).toBe(429)
+    expect(locked.body).toMatchObject({ error: 'rate_limited' })
+    expect(locked.headers.get('retry-after')).toBe('60')
+    expect(locked.headers.get('set-cookie')).toBeNull()
+    // The right password is refused during the lockout, and opens a session after it.
+    expect((await viaSession(PASSWORD)).status).toBe(429)
+    t.clock.advance(60_000)
+    const after = await viaSession(PASSWORD)
+    expect(after.status).toBe(200)
+    expect(after.headers.get('set-cookie')).toContain('herald_session=')
+  })
 })

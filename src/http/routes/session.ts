@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { signIn, signOut } from '../../auth/sessions.ts'
 import { jsonBody } from '../body.ts'
+import { clientAddress } from '../client-address.ts'
 import type { AppEnv } from '../env.ts'
 import { refuseCrossSite, SESSION_COOKIE } from '../middleware/auth.ts'
 import { documentRoute } from '../openapi.ts'
@@ -35,8 +36,6 @@ export const sessionRoutes = new Hono<AppEnv>()
     // JSON only: a cross-site HTML form cannot send application/json without a preflight.
     const body = await jsonBody(c, signInBody)
     const deps = c.get('deps')
-    // Seam for sign-in throttling (src/auth/sign-in-throttle.ts, not yet on main): check the
-    // address and client before signIn, record a failure when it throws UnauthorizedError.
     const { cookie, principal } = await signIn(
       {
         database: deps.database,
@@ -45,6 +44,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       },
       body.email,
       body.password,
+      { throttle: deps.authenticator.throttle, address: clientAddress(c) },
     )
     setCookie(c, SESSION_COOKIE, cookie, {
       path: '/',
