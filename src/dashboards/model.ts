@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { panelSqlProblem } from '../datasources/sql-guard.ts'
+import { checkVariable, VALUE_TYPES, valueTypeOf } from './variables.ts'
 
 export const PANEL_TYPES = ['line', 'area', 'bar', 'pie', 'table', 'metric', 'text'] as const
 
@@ -32,13 +33,26 @@ export const tabSchema = z.object({
   panels: z.array(panelSchema).max(200).default([]),
 })
 
+// Numbers and booleans are kept as their text; a typed variable parses them back.
+const scalarText = z.union([
+  z.string().max(10_000),
+  z.union([z.number(), z.boolean()]).transform(String),
+])
+const variableText = z.union([scalarText, z.array(scalarText).max(1000)])
+
 export const variableSchema = z.object({
   name: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'Variable names are letters, digits and _'),
-  type: z.enum(['constant', 'custom']).default('custom'),
-  value: z.union([z.string(), z.array(z.string())]).default(''),
-  options: z.array(z.string()).max(1000).optional(),
+  // `constant` and `custom` (OpenObserve's) are untyped strings; the rest are typed (variables.ts).
+  type: z.enum(['constant', 'custom', ...VALUE_TYPES]).default('custom'),
+  value: variableText.default(''),
+  options: z.array(scalarText).max(1000).optional(),
+  required: z.boolean().optional(),
+  default: variableText.optional(),
+  min: z.union([z.number(), z.string().max(100)]).optional(),
+  max: z.union([z.number(), z.string().max(100)]).optional(),
+  multi: z.boolean().optional(),
 })
 
 export const dashboardInputSchema = z
@@ -101,6 +115,19 @@ export const dashboardInputSchema = z
         })
       }
       names.add(v.name)
+      // A typed variable's own value and default must be values of its type.
+      for (const key of ['value', 'default'] as const) {
+        const given = v[key]
+        if (!valueTypeOf(v) || given === undefined || given === '') continue
+        // Date bounds depend on when a run happens, so only the form is checked here.
+        const dated = v.type === 'date' || v.type === 'datetime'
+        const decl = { ...v, required: false, default: undefined }
+        if (dated) Object.assign(decl, { min: undefined, max: undefined })
+        const r = checkVariable(decl, given, 'UTC', 0)
+        if (!r.ok) {
+          ctx.addIssue({ code: 'custom', path: ['variables', i, key], message: r.message })
+        }
+      }
     })
   })
   .transform((d) => ({

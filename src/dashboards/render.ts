@@ -14,6 +14,7 @@ import { ianaZoneOf } from '../schedule/zone.ts'
 import { parsePeriod, rangeLabel, resolveRange, timeLabel } from '../timerange/index.ts'
 import { getDashboardRow } from './dashboards.ts'
 import type { DashboardDefinition, Variable } from './model.ts'
+import { type BindValue, checkVariables } from './variables.ts'
 
 /**
  * Rendering one dashboard tab for a time range: variables merged, every panel's query run on its
@@ -104,7 +105,7 @@ export interface PanelRunParams {
   from: Date
   to: Date
   timeZone: string
-  variables: VariableValues
+  variables: Record<string, BindValue>
   signal?: AbortSignal
 }
 
@@ -210,7 +211,10 @@ export async function renderDashboardEntry(
   const def = r.dashboard.definition as DashboardDefinition
   const ids = r.tabs.length > 0 ? [...new Set(r.tabs)] : [undefined]
   const tabs = ids.map((id) => pickTab(r.dashboard, id))
-  const variables = mergeVariables(def.variables, r.entryVariables, r.variables)
+  const merged = mergeVariables(def.variables, r.entryVariables, r.variables)
+  // Typed variables become typed parameters; date phrases resolve in the report's zone.
+  const { errors, bound: variables } = checkVariables(def.variables, merged, r.timeZone, r.nowMs)
+  if (errors.length) throw new DashboardRenderError(errors.map((e) => e.description).join('; '))
   const rendered: RenderTab[] = []
   for (const tab of tabs) {
     let panels = tab.panels

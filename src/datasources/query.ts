@@ -1,4 +1,5 @@
 import { Info } from 'luxon'
+import type { BindValue } from '../dashboards/variables.ts'
 import { bindQuery } from '../render/bind-query.ts'
 import type { Panel, PanelData } from '../render/types.ts'
 import {
@@ -40,7 +41,7 @@ export interface PanelQueryParams {
   from: Date
   to: Date
   /** Variables after every override: names to a value or (multi-value) a list. */
-  variables: Record<string, string | string[]>
+  variables: Record<string, BindValue>
   /** The report's zone (luxon name): date_trunc buckets fall on local midnights. */
   timeZone: string
 }

@@ -1,3 +1,5 @@
+import type { BindValue } from '../dashboards/variables.ts'
+
 /**
  * Turns a panel's SQL with dashboard macros into a parameterised statement. Values are never
  * spliced into the text: every macro becomes a positional placeholder and its value is returned in
@@ -17,7 +19,8 @@ export interface BindParams {
   from: Date
   to: Date
   intervalSeconds: number
-  variables: Record<string, string | string[]>
+  /** Untyped values (text, or a list for multi) or typed ones with their cast (variables.ts). */
+  variables: Record<string, BindValue>
 }
 
 export interface BoundQuery {
@@ -61,10 +64,15 @@ class Binder {
   placeholder(name: string, withCast: boolean): string {
     const b = builtin(name, this.params)
     let value: unknown
+    let cast = withCast && b ? b.cast : ''
     if (b) value = b.value
     else if (Object.hasOwn(this.params.variables, name)) {
       const v = this.params.variables[name]
-      value = Array.isArray(v) ? [...v] : v
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+        // A typed variable always carries its type, quoted in the SQL or not.
+        value = Array.isArray(v.typed) ? [...v.typed] : v.typed
+        cast = v.cast
+      } else value = Array.isArray(v) ? [...v] : v
     } else throw new Error(`Unknown variable "${name}" in panel query`)
     let slot = this.slots.get(name)
     if (slot === undefined) {
@@ -72,7 +80,7 @@ class Binder {
       slot = this.values.length
       this.slots.set(name, slot)
     }
-    return `$${slot}${withCast && b ? b.cast : ''}`
+    return `$${slot}${cast}`
   }
 }
 

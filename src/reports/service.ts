@@ -4,10 +4,13 @@ import { requireOn } from '../authz/require.ts'
 import { reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import type { DashboardDefinition } from '../dashboards/model.ts'
+import { mergeVariables } from '../dashboards/render.ts'
+import { checkVariables } from '../dashboards/variables.ts'
 import { dashboards, folders, reportDashboards, reportRuns, reports } from '../db/schema/index.ts'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { isForeignKeyViolation, isUniqueViolation } from '../lib/sqlstate.ts'
+import { resolveZone } from '../schedule/index.ts'
 import { discardUpcomingRuns } from '../scheduler/upcoming.ts'
 import type { ReportInput } from './model.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from './queries.ts'
@@ -51,6 +54,14 @@ async function checkDashboards(ctx: Ctx, tx: Tx, input: ReportInput): Promise<vo
         description: `Dashboard not found: ${d.dashboard}`,
       })
       return
+    }
+    // The entry's values of typed variables must be values of their type (required is asked
+    // of runs, which may pass the value).
+    const given = mergeVariables([], d.variables)
+    const zone = resolveZone(input.timezone, input.timezoneOffset)
+    const declared = def.variables.filter((v) => Object.hasOwn(given, v.name))
+    for (const e of checkVariables(declared, given, zone, ctx.clock.now()).errors) {
+      errors.push({ ...e, name: `dashboards[${i}].variables.${e.name.slice('variables.'.length)}` })
     }
     const tabIds = new Set(def.tabs.map((t) => t.tabId))
     for (const tab of d.tabs) {

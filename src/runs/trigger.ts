@@ -4,9 +4,13 @@ import { audit } from '../audit/audit.ts'
 import { requireOn } from '../authz/require.ts'
 import { ORG_OBJECT, reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
+import type { DashboardDefinition } from '../dashboards/model.ts'
+import { loadDashboard, mergeVariables } from '../dashboards/render.ts'
+import { checkVariables, type VariableValues } from '../dashboards/variables.ts'
 import { reports } from '../db/schema/index.ts'
 import { type FieldError, ForbiddenError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
+import type { ReportDashboard } from '../reports/model.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from '../reports/queries.ts'
 import { PhraseError, resolvePhrase } from '../timerange/index.ts'
 import { RUNS_CHANNEL, type RunOverrides, type RunParameters, type RunRow } from './model.ts'
@@ -74,6 +78,28 @@ function resolveOverrideRange(
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
 }
 
+/**
+ * The run's variables over each dashboard's and report entry's, checked against the typed
+ * declarations before anything is queued: 400 with a field error per variable (`variables.x`).
+ */
+export async function checkRunVariables(
+  ctx: Ctx,
+  report: ReportRow,
+  variables: VariableValues,
+  zone: string,
+  nowMs: number,
+): Promise<void> {
+  const errors = new Map<string, FieldError>()
+  for (const entry of report.dashboards as ReportDashboard[]) {
+    const row = await loadDashboard(ctx.database, report.org, entry.dashboard)
+    if (!row) continue
+    const defs = (row.definition as DashboardDefinition).variables
+    const merged = mergeVariables(defs, entry.variables, variables)
+    for (const e of checkVariables(defs, merged, zone, nowMs).errors) errors.set(e.name, e)
+  }
+  if (errors.size) throw new ValidationError([...errors.values()])
+}
+
 /** A report kept to its owner (`manual_runs: "owner"`) runs by hand for them and org admins. */
 function requireManualRunner(ctx: Ctx, report: ReportRow): void {
   if (report.manualRuns !== 'owner') return
@@ -94,6 +120,7 @@ export async function triggerReport(
   const nowMs = ctx.clock.now()
   const now = new Date(nowMs)
   const parameters: RunParameters = { timezone: zoneOfReport(report) }
+  await checkRunVariables(ctx, report, overrides.variables ?? {}, parameters.timezone, nowMs)
   if (overrides.variables) parameters.variables = overrides.variables
   if (overrides.destinations) parameters.destinations = overrides.destinations
   if (overrides.dry_run) parameters.dry_run = true
