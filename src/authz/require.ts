@@ -1,6 +1,13 @@
 import type { Ctx } from '../context.ts'
 import { type DomainError, ForbiddenError, NotFoundError } from '../errors.ts'
-import { type Action, dashboardFolder, ORG_OBJECT, reportFolder } from './vocabulary.ts'
+import {
+  ACTIONS,
+  type Action,
+  dashboardFolder,
+  type Guard,
+  ORG_OBJECT,
+  reportFolder,
+} from './vocabulary.ts'
 
 /** A refusal by the authorization rules: 403, and what was refused, for the audit log. */
 export class AccessDeniedError extends ForbiddenError {
@@ -41,4 +48,12 @@ export function requireAdmin(ctx: Ctx, action: Action, what: string): void {
 /** The object a folder of either type is authorized as. */
 export function folderObject(type: 'reports' | 'dashboards', folderId: string): string {
   return type === 'reports' ? reportFolder(folderId) : dashboardFolder(folderId)
+}
+
+/**
+ * Every action the guard allows on the object, in vocabulary order: the same decisions the
+ * routes make with requireOn and requireAdmin, asked ahead of time (GET /api/v2/me).
+ */
+export function allowedActions(guard: Guard, object: string): Action[] {
+  return ACTIONS.filter((action) => guard.can(object, action))
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
 import { AccessDeniedError, requireOn } from '../authz/require.ts'
 import { DATASOURCES_OBJECT } from '../authz/vocabulary.ts'
-import type { Ctx, Tx } from '../context.ts'
+import type { Ctx, Principal, Tx } from '../context.ts'
 import { dashboards, datasources } from '../db/schema/index.ts'
 import {
   BadRequestError,
@@ -39,12 +39,17 @@ function denied(action: 'list' | 'create') {
     new AccessDeniedError(DATASOURCES_OBJECT, action, `Only org admins may ${action} datasources`)
 }
 
+/** Whether HERALD_DATASOURCE_ADMINS lets this actor create, change or delete datasources at all. */
+export function mayManageDatasources(actor: Principal, admins: 'root' | 'org'): boolean {
+  return admins === 'org' || actor.root
+}
+
 /**
  * With HERALD_DATASOURCE_ADMINS=root a datasource URL is a server-side connection the operator
  * vets: org admins may use datasources but not point them anywhere.
  */
 function requireManager(ctx: Ctx, ds: Datasources, action: 'create' | 'update' | 'delete'): void {
-  if (ds.admins === 'root' && !ctx.actor.root) {
+  if (!mayManageDatasources(ctx.actor, ds.admins)) {
     throw new ForbiddenError(
       `Only the root user may ${action} datasources on this server (HERALD_DATASOURCE_ADMINS=root)`,
     )
