@@ -21,6 +21,7 @@ import { roleRoutes } from './http/routes/roles.ts'
 import { runRoutes, runV1Routes } from './http/routes/runs.ts'
 import { sessionRoutes } from './http/routes/session.ts'
 import { tokenRoutes } from './http/routes/tokens.ts'
+import { uiRoutes } from './http/routes/ui.ts'
 import { userRoutes } from './http/routes/users.ts'
 
 /**
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/', healthRoutes)
   app.route('/', docRoutes)
+  // The web UI: static files, public (the page signs in through the API like any client).
+  app.route('/', uiRoutes)
   // Signed links from emails: the signature is the credential, so no authenticate here.
   app.route(DOWNLOAD_PREFIX, downloadRoutes)
 

@@ -94,5 +94,7 @@ export function presentListItem(
     timezone: row.timezone,
     next_run_at: dateToUs(row.nextRunAt),
     last_run: lastRun,
+    // Herald's: the schedule's anchor, so a list can say "Mondays at 09:00" without a fetch each.
+    start: row.startUs,
   }
 }

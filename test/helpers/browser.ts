@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { type HeraldProcess, spawnHerald } from './process.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium'
+export const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium) {
+  console.warn(
+    `UI tests skipped: no browser at ${CHROMIUM} (apt-get install -y chromium, or set HERALD_CHROMIUM)`,
+  )
+}
+/** Screenshots for review, never committed (.gitignore). */
+export const SHOTS_DIR = path.join(root, 'test-results', 'screenshots')
+
+export const UI_ROOT_EMAIL = 'root@herald.test'
+export const UI_ROOT_PASSWORD = 'root-password-123'
+
+export interface UiServer {
+  base: string
+  dataDir: string
+  process: HeraldProcess
+  close(): Promise<void>
+}
+
+/**
+ * A real Herald (`npm start`'s entry, every role) on its own embedded PGlite database and a free
+ * port, with the sample dashboard, so the browser sees exactly what `npm start` serves.
+ */
+export async function startUiServer(env: Record<string, string> = {}): Promise<UiServer> {
+  const dataDir = path.join(tmpdir(), `herald-ui-${randomBytes(4).toString('hex')}`)
+  const p = spawnHerald({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    HERALD_ROOT_EMAIL: UI_ROOT_EMAIL,
+    HERALD_ROOT_PASSWORD: UI_ROOT_PASSWORD,
+    HERALD_SEED_SAMPLE: 'true',
+    LOG_LEVEL: 'info',
+    ...env,
+  })
+  try {
+    await p.started
+  } catch (err) {
+    p.kill()
+    throw err
+  }
+  const port = /"port":(\d+)/.exec(p.output())?.[1]
+  if (!port) throw new Error(`no port in:\n${p.output()}`)
+  return {
+    base: `http://127.0.0.1:${port}`,
+    dataDir,
+    process: p,
+    close: async () => {
+      p.kill()
+      await p.exited
+    },
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
+  })
+}
+
+/** Fails the test on any uncaught page error or console error (e.g. a module that 404s). */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
+      errors.push(`console: ${m.text()}`)
+  })
+  return errors
+}
+
+const AXE = path.join(root, 'node_modules', 'axe-core', 'axe.min.js')
+
+/**
+ * Saves a screenshot of the page as `name.png` and checks it with axe-core: no serious or
+ * critical violations, and nothing that reads `[object Object]`.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS_DIR, { recursive: true })
+  await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`), fullPage: true })
+  const text = await page.locator('body').innerText()
+  expect(text).not.toContain('[object Object]')
+  expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+  await page.addScriptTag({ path: AXE })
+  // A string, evaluated in the page: the test's tsconfig has no DOM types.
+  const violations = (await page.evaluate(`axe
+    .run(document, { resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    })))`)) as { id: string; impact: string; help: string; targets: string[] }[]
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad, `axe on ${name}`).toEqual([])
+}
+
+/** Whether the page scrolls sideways (unreadable at this width). */
+export async function overflowsSideways(page: Page): Promise<boolean> {
+  return (await page.evaluate(
+    'document.documentElement.scrollWidth > document.documentElement.clientWidth',
+  )) as boolean
+}
+
+/** Signs in through the page's own form. */
+export async function signInAs(page: Page, base: string, email: string, password: string) {
+  await page.goto(`${base}/`)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).waitFor()
+}
