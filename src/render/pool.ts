@@ -50,6 +50,8 @@ export class RenderPool implements Renderer {
   private readonly log: Logger
   private pool: Promise<Piscina<RenderTask, Uint8Array | undefined>> | undefined
   private closed = false
+  /** Set by warm(): one warmed thread outlives idle periods. */
+  private keepOne = false
 
   constructor(o: RenderPoolOptions) {
     this.o = o
@@ -94,9 +96,15 @@ export class RenderPool implements Renderer {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
-  /** Starts one thread and loads the renderers in it, so the first render does not wait. */
+  /**
+   * Starts one thread and draws a small PDF and PNG in it, so the first preview does not wait for
+   * the renderers to load and compile. That thread is then kept through idle periods (piscina's
+   * `minThreads`, when warm() opens the pool): a preview after a quiet night is as quick as one
+   * after start.
+   */
   async warm(): Promise<void> {
     const started = performance.now()
+    this.keepOne = true
     try {
       await (await this.open()).run({ kind: 'warm' })
       this.log.info({ ms: Math.round(performance.now() - started) }, 'render thread ready')
@@ -119,7 +127,7 @@ export class RenderPool implements Renderer {
       )
       const pool = new Piscina<RenderTask, Uint8Array | undefined>({
         filename: filename.href,
-        minThreads: 0,
+        minThreads: this.keepOne ? 1 : 0,
         maxThreads: this.o.threads,
         idleTimeout: this.o.idleMs ?? 5 * 60_000,
       })

@@ -55,6 +55,8 @@ describe('the sample database at start', () => {
     // Nobody has queried it yet: the process started it on its own.
     expect(messages).toContain('sample database seeded')
     expect(messages).toContain('sample database ready')
+    // A render thread has started and drawn its warm-up PDF and PNG before the process said ready.
+    expect(messages).toContain('render thread ready')
 
     const list = await fetch(url('/api/v2/default/dashboards'), {
       headers: { authorization: auth },
