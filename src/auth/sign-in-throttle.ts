@@ -98,8 +98,9 @@ export class SignInThrottle {
     const now = new Date(this.clock.now())
     const stale = new Date(now.getTime() - this.settings.maxLockoutSeconds * 1000)
     const t = signInFailures
+    // A raw template's parameter is untyped: postgres.js cannot send a Date in it, so it goes as text.
     // Quiet since the last failure or lockout ended for a whole cap: the slate is clean.
-    const fresh = sql`greatest(${t.updatedAt}, coalesce(${t.lockedUntil}, ${t.updatedAt})) < ${stale}`
+    const fresh = sql`greatest(${t.updatedAt}, coalesce(${t.lockedUntil}, ${t.updatedAt})) < ${stale.toISOString()}::timestamptz`
     // One statement, so concurrent failures in several processes each count.
     const [row] = await this.database.db
       .insert(t)
