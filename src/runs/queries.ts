@@ -15,6 +15,7 @@ import {
   presentRunDetail,
   type RunStanding,
 } from './present.ts'
+import { deliveriesOf } from './store/deliveries.ts'
 import { cancelQueuedRun } from './store/runs.ts'
 
 const RUN_NOT_FOUND = 'Run not found'
@@ -246,11 +247,7 @@ export async function findOrgRun(
 export async function runDetail(ctx: Ctx, run: RunRow, baseHref: string) {
   const outs = await outputsOf(ctx, run.id)
   const standing = await runStanding(ctx, run.reportId)
-  const dels = await ctx.database.db
-    .select()
-    .from(deliveries)
-    .where(eq(deliveries.runId, run.id))
-    .orderBy(asc(deliveries.recipient))
+  const dels = await deliveriesOf(ctx.database, run.id)
   const detail = presentRunDetail(
     run,
     outs,
