@@ -19,9 +19,9 @@ import {
   policyFiles,
   type Rule,
 } from '../src/authz/policy.ts'
-import { ACTIONS, type Action } from '../src/authz/vocabulary.ts'
 import { openPglite } from '../src/db/client.ts'
 import { migrateDatabase } from '../src/db/migrate.ts'
+import { ACTIONS, type Action } from '../src/permissions.ts'
 
 const BUDGET = 20_000
 const GRANTS = 10_000

@@ -3,9 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
-import type { SignInThrottleSettings } from './auth/sign-in-throttle.ts'
-import { hostPatternProblems, splitHostPatterns } from './datasources/hosts.ts'
-import { parseMailbox, parseSmtpUrl } from './delivery/smtp-url.ts'
+import { hostPatternProblems, splitHostPatterns } from './lib/host-patterns.ts'
+import { parseMailbox, parseSmtpUrl } from './lib/smtp-url.ts'
 
 /**
  * The only reader of process.env. Everything else receives a validated Config.
@@ -162,6 +161,17 @@ const envSchema = z.object({
   HERALD_SIGNIN_MAX_LOCKOUT_SECONDS: int(900, 1, 604_800),
   HERALD_TRUST_PROXY: bool(false),
 })
+
+export interface SignInThrottleSettings {
+  /** Failed sign-ins of one account before it is locked out (HERALD_SIGNIN_MAX_FAILURES). */
+  maxFailures: number
+  /** Failed sign-ins from one client address, over all accounts (HERALD_SIGNIN_MAX_ADDRESS_FAILURES). */
+  maxAddressFailures: number
+  /** The first lockout; each next one doubles (HERALD_SIGNIN_LOCKOUT_SECONDS). */
+  lockoutSeconds: number
+  /** The longest lockout (HERALD_SIGNIN_MAX_LOCKOUT_SECONDS). */
+  maxLockoutSeconds: number
+}
 
 export interface Config {
   port: number

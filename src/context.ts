@@ -1,6 +1,6 @@
-import type { Guard } from './authz/vocabulary.ts'
 import type { Clock } from './clock.ts'
 import type { Database, Executor } from './db/client.ts'
+import type { Guard } from './permissions.ts'
 
 export type { Database }
 
@@ -25,6 +25,12 @@ export interface Ctx {
   roles: string[]
   /** Authorization decisions for this actor in this org. */
   guard: Guard
+  /**
+   * Drops a report's runs queued ahead of their slot when its schedule changes. Run state is
+   * written only by runs/, which itself reads reports; reports/ reaches it through the context
+   * so that neither folder imports the other.
+   */
+  discardUpcomingRuns: (tx: Tx, reportId: string, nowMs: number) => Promise<void>
   /** Called after a change to reports commits, so schedulers wake (LISTEN/NOTIFY). */
   onReportsChanged?: () => void
   /** Called after a change to grants or roles commits, so every process reloads its policy. */

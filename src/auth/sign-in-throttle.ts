@@ -1,19 +1,9 @@
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm'
 import type { Clock } from '../clock.ts'
+import type { SignInThrottleSettings } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import { auditLog, signInFailures } from '../db/schema/index.ts'
 import { RateLimitedError } from '../errors.ts'
-
-export interface SignInThrottleSettings {
-  /** Failed sign-ins of one account before it is locked out (HERALD_SIGNIN_MAX_FAILURES). */
-  maxFailures: number
-  /** Failed sign-ins from one client address, over all accounts (HERALD_SIGNIN_MAX_ADDRESS_FAILURES). */
-  maxAddressFailures: number
-  /** The first lockout; each next one doubles (HERALD_SIGNIN_LOCKOUT_SECONDS). */
-  lockoutSeconds: number
-  /** The longest lockout (HERALD_SIGNIN_MAX_LOCKOUT_SECONDS). */
-  maxLockoutSeconds: number
-}
 
 export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleSettings = {
   maxFailures: 5,

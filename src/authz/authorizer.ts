@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Principal } from '../context.ts'
 import type { Database } from '../db/client.ts'
+import { type Action, allowAll, type Guard } from '../permissions.ts'
 import { DrizzleAdapter, rulesFingerprint } from './adapter.ts'
 import { buildEnforcer, Policy, type PolicyFiles, policyFiles } from './policy.ts'
-import { type Action, allowAll, type Guard } from './vocabulary.ts'
 
 /** Where a process announces that it changed the stored grants. */
 export const AUTHZ_CHANNEL = 'herald_authz'

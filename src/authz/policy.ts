@@ -4,7 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type * as Casbin from 'casbin'
 import type { Adapter, Enforcer, Model } from 'casbin'
-import type { Action } from './vocabulary.ts'
+import type { Action } from '../permissions.ts'
 
 // Casbin's ESM build spreads the matcher context with a defineProperty-based helper, once per
 // evaluation; its CommonJS build uses Object.assign. Same code otherwise, and the CommonJS one

@@ -7,7 +7,7 @@ import {
   type Guard,
   ORG_OBJECT,
   reportFolder,
-} from './vocabulary.ts'
+} from '../permissions.ts'
 
 /** A refusal by the authorization rules: 403, and what was refused, for the audit log. */
 export class AccessDeniedError extends ForbiddenError {

@@ -9,10 +9,10 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors.ts'
+import { ACTIONS, type Action } from '../permissions.ts'
 import { deleteMatching, findRules, insertRules } from './adapter.ts'
 import { builtinRoleNames, policyFiles, type Rule } from './policy.ts'
 import { requireAdmin } from './require.ts'
-import { ACTIONS, type Action } from './vocabulary.ts'
 
 /**
  * Custom roles and their folder permissions, stored as Casbin rules (see policies/model.conf):

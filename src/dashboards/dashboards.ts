@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
 import { requireOn } from '../authz/require.ts'
-import { dashboardFolder } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import { dashboards, folders, reportDashboards, reports } from '../db/schema/index.ts'
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { isForeignKeyViolation } from '../lib/sqlstate.ts'
 import { rfc3339 } from '../lib/time.ts'
+import { dashboardFolder } from '../permissions.ts'
 import type { Dashboard, DashboardDefinition, DashboardInput } from './model.ts'
 
 type Row = typeof dashboards.$inferSelect

@@ -1,12 +1,13 @@
 import { and, eq } from 'drizzle-orm'
 import { requireOn } from '../authz/require.ts'
-import { dashboardFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
 import { DatasourceConfigError, PanelQueryError, runPanelQuery } from '../datasources/query.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { Database } from '../db/client.ts'
 import { dashboards } from '../db/schema/index.ts'
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors.ts'
+import { dashboardFolder } from '../permissions.ts'
+import type { BindValue } from '../render/bind-query.ts'
 import { csvFilename, renderCsv, safeFilename } from '../render/csv.ts'
 import type { Renderer } from '../render/pool.ts'
 import type { Panel, RenderedPanel, RenderInput, RenderTab } from '../render/types.ts'
@@ -14,7 +15,7 @@ import { ianaZoneOf } from '../schedule/zone.ts'
 import { parsePeriod, rangeLabel, resolveRange, timeLabel } from '../timerange/index.ts'
 import { getDashboardRow } from './dashboards.ts'
 import type { DashboardDefinition, Variable } from './model.ts'
-import { type BindValue, checkVariables } from './variables.ts'
+import { checkVariables } from './variables.ts'
 
 /**
  * Rendering one dashboard tab for a time range: variables merged, every panel's query run on its

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import type { FieldError } from '../errors.ts'
+import type { BindValue, RawValue, TypedValue } from '../render/bind-query.ts'
 import { PhraseError, resolvePhrase } from '../timerange/index.ts'
 import type { Variable } from './model.ts'
 
@@ -11,15 +12,7 @@ import type { Variable } from './model.ts'
 export const VALUE_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'] as const
 export type ValueType = (typeof VALUE_TYPES)[number]
 
-export type RawValue = string | string[]
 export type VariableValues = Record<string, RawValue>
-
-/** A value bound with its SQL type; bind-query writes `$n<cast>`. */
-export interface TypedValue {
-  typed: unknown
-  cast: string
-}
-export type BindValue = RawValue | TypedValue
 
 const CASTS: Record<ValueType, string> = {
   string: '::text',

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises'
 import { isIP, type Socket, connect as tcpConnect } from 'node:net'
+import { type HostPolicy, normalizeAddress } from '../lib/host-patterns.ts'
 import { DatasourceRefusedError } from './connection.ts'
-import { type HostPolicy, normalizeAddress } from './hosts.ts'
 
 /** Every address a host name resolves to (A and AAAA), as the system resolver answers. */
 export type Resolver = (host: string) => Promise<string[]>

@@ -1,5 +1,5 @@
 import { Info } from 'luxon'
-import type { BindValue } from '../dashboards/variables.ts'
+import type { BindValue } from '../render/bind-query.ts'
 import { bindQuery } from '../render/bind-query.ts'
 import type { Panel, PanelData } from '../render/types.ts'
 import {

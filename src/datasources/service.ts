@@ -1,7 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
 import { AccessDeniedError, requireOn } from '../authz/require.ts'
-import { DATASOURCES_OBJECT } from '../authz/vocabulary.ts'
 import type { Ctx, Principal, Tx } from '../context.ts'
 import { dashboards, datasources } from '../db/schema/index.ts'
 import {
@@ -14,6 +13,7 @@ import {
 import { newId } from '../lib/ids.ts'
 import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { rfc3339 } from '../lib/time.ts'
+import { DATASOURCES_OBJECT } from '../permissions.ts'
 import { DatasourceRefusedError } from './connection.ts'
 import { type Datasource, type DatasourceInput, maskUrl } from './model.ts'
 import { type DatasourceRow, type Datasources, SAMPLE_NAME } from './registry.ts'

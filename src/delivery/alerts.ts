@@ -2,11 +2,11 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { auditLog, ownerAlerts, reportRuns, reports } from '../db/schema/index.ts'
 import { escapeHtml } from '../lib/html.ts'
+import { parseMailbox } from '../lib/smtp-url.ts'
 import { RUN_DONE_CHANNEL } from '../runs/model.ts'
 import { zoneOfReport } from '../runs/params.ts'
 import { buildMessage, expiryLabel, subjectOf } from './compose.ts'
 import { runLink } from './deliver.ts'
-import { parseMailbox } from './smtp-url.ts'
 import type { DeliveryDeps } from './types.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000

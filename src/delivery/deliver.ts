@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { folders, runOutputs } from '../db/schema/index.ts'
+import { parseMailbox } from '../lib/smtp-url.ts'
 import type { RunExecutor, RunResult } from '../runs/executor.ts'
 import type { DryRunResult } from '../runs/model.ts'
 import {
@@ -26,7 +27,6 @@ import {
   type PlannedFile,
   planFiles,
 } from './compose.ts'
-import { parseMailbox } from './smtp-url.ts'
 import type { DeliverRunInput, DeliveryDeps, DeliveryOutput } from './types.ts'
 
 /** The outputs a run has stored, in order: what a retry or crash recovery delivers again. */

@@ -3,6 +3,7 @@
  * calls `deliverRun(deps, { run, report, parameters, outputs })` and returns its result.
  */
 
+export { parseSmtpUrl, type SmtpSettings } from '../lib/smtp-url.ts'
 export { deliveriesOf } from '../runs/store/deliveries.ts'
 export { OwnerAlerts } from './alerts.ts'
 export {
@@ -23,7 +24,6 @@ export { DOWNLOAD_PREFIX, LinkSigner } from './links.ts'
 export { createMailer, type Mailer, type OutgoingMessage } from './mailer.ts'
 export { retryFailedDeliveries } from './retry.ts'
 export { type RunPage, type RunView, signedRunPage } from './run-page.ts'
-export { parseSmtpUrl, type SmtpSettings } from './smtp-url.ts'
 export {
   DEFAULT_BACKOFF_MS,
   type DeliverRunInput,

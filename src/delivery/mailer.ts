@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import nodemailer from 'nodemailer'
-import { parseSmtpUrl } from './smtp-url.ts'
+import { parseSmtpUrl } from '../lib/smtp-url.ts'
 
 /** A message already built (see compose.ts), with its SMTP envelope. */
 export interface OutgoingMessage {

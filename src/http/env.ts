@@ -1,12 +1,12 @@
 import type { Logger } from 'pino'
 import type { Authenticator } from '../auth/principal.ts'
-import type { Guard } from '../authz/vocabulary.ts'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Ctx, Database, Principal } from '../context.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { LinkSigner } from '../delivery/links.ts'
 import type { Metrics } from '../metrics.ts'
+import type { Guard } from '../permissions.ts'
 import type { Renderer } from '../render/pool.ts'
 import type { RunWaiter } from '../runs/waiter.ts'
 

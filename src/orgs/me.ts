@@ -1,10 +1,10 @@
 import { asc, eq, inArray } from 'drizzle-orm'
 import { allowedActions, folderObject } from '../authz/require.ts'
-import { type Action, DATASOURCES_OBJECT, type Guard, ORG_OBJECT } from '../authz/vocabulary.ts'
 import type { Principal } from '../context.ts'
 import { mayManageDatasources } from '../datasources/service.ts'
 import type { Database } from '../db/client.ts'
 import { folders, orgMembers } from '../db/schema/index.ts'
+import { type Action, DATASOURCES_OBJECT, type Guard, ORG_OBJECT } from '../permissions.ts'
 import { listOrgs } from './orgs.ts'
 
 export interface MeOptions {

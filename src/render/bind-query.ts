@@ -1,4 +1,12 @@
-import type { BindValue } from '../dashboards/variables.ts'
+/** A variable's value as given: one string, or several for a multi-value variable. */
+export type RawValue = string | string[]
+
+/** A value bound with its SQL type; bindQuery writes `$n<cast>`. */
+export interface TypedValue {
+  typed: unknown
+  cast: string
+}
+export type BindValue = RawValue | TypedValue
 
 /**
  * Turns a panel's SQL with dashboard macros into a parameterised statement. Values are never

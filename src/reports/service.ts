@@ -1,7 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { audit } from '../audit/audit.ts'
 import { requireOn } from '../authz/require.ts'
-import { reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import type { DashboardDefinition } from '../dashboards/model.ts'
 import { mergeVariables } from '../dashboards/render.ts'
@@ -10,8 +9,8 @@ import { dashboards, folders, reportDashboards, reportRuns, reports } from '../d
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { isForeignKeyViolation, isUniqueViolation } from '../lib/sqlstate.ts'
+import { reportFolder } from '../permissions.ts'
 import { resolveZone } from '../schedule/index.ts'
-import { discardUpcomingRuns } from '../scheduler/upcoming.ts'
 import type { ReportInput } from './model.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from './queries.ts'
 import { nextRunOnSave, scheduleChanged } from './schedule-of.ts'
@@ -173,7 +172,7 @@ async function replan(
   if (before.enabled && after.enabled && !scheduleChanged(before, after) && before.nextRunAt) {
     return { nextRunAt: before.nextRunAt, scheduleVersion: before.scheduleVersion }
   }
-  await discardUpcomingRuns(tx, before.id, now)
+  await ctx.discardUpcomingRuns(tx, before.id, now)
   if (!after.enabled) return { nextRunAt: null, scheduleVersion: before.scheduleVersion + 1 }
   const ran =
     after.frequency.type === 'once' &&

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { and, asc, desc, eq, exists, sql } from 'drizzle-orm'
 import { requireOn } from '../authz/require.ts'
-import { reportFolder } from '../authz/vocabulary.ts'
 import type { Ctx } from '../context.ts'
 import type { Database } from '../db/client.ts'
 import { reportRuns, runOutputs } from '../db/schema/index.ts'
 import { NotFoundError } from '../errors.ts'
+import { reportFolder } from '../permissions.ts'
 import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
 import { replaceRunOutputs } from './store/outputs.ts'
 

@@ -3,12 +3,12 @@ import { audit } from '../audit/audit.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { AccessDeniedError, requireAdmin } from '../authz/require.ts'
 import { assertKnownRoles } from '../authz/roles.ts'
-import { ORG_OBJECT } from '../authz/vocabulary.ts'
 import type { Ctx, Tx } from '../context.ts'
 import { orgMembers, users } from '../db/schema/index.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { isUniqueViolation } from '../lib/sqlstate.ts'
+import { ORG_OBJECT } from '../permissions.ts'
 
 /** The members of an org and their roles there (admin API). */
 

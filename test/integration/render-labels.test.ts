@@ -1,7 +1,7 @@
 import { PDFParse } from 'pdf-parse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedSampleDashboard } from '../../src/dashboards/seed-sample.ts'
 import { SampleDatabase } from '../../src/datasources/sample.ts'
-import { seedSampleDashboard } from '../../src/datasources/seed-dashboard.ts'
 import {
   createMailer,
   DEFAULT_BACKOFF_MS,

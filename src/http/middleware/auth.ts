@@ -4,10 +4,11 @@ import { rolesInOrg } from '../../auth/membership.ts'
 import { sessionPrincipal } from '../../auth/sessions.ts'
 import { auditDenial } from '../../authz/denials.ts'
 import { AccessDeniedError } from '../../authz/require.ts'
-import { ORG_OBJECT } from '../../authz/vocabulary.ts'
 import { ForbiddenError, ValidationError } from '../../errors.ts'
 import { ORG_ID_RE } from '../../lib/ids.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
+import { ORG_OBJECT } from '../../permissions.ts'
+import { discardUpcomingRuns } from '../../runs/store/runs.ts'
 import { clientAddress } from '../client-address.ts'
 import type { AppEnv } from '../env.ts'
 
@@ -78,6 +79,7 @@ export const orgContext: MiddlewareHandler<AppEnv> = async function orgContext(c
     actor: principal,
     roles,
     guard: deps.guardFor(principal, org, roles),
+    discardUpcomingRuns,
     onReportsChanged: deps.onReportsChanged,
     onPolicyChanged: deps.onPolicyChanged,
     onCredentialsChanged: deps.authenticator.credentialsChanged,

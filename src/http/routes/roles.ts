@@ -9,7 +9,7 @@ import {
   setRoleInherits,
   setRolePermissions,
 } from '../../authz/roles.ts'
-import { ACTIONS } from '../../authz/vocabulary.ts'
+import { ACTIONS } from '../../permissions.ts'
 import { jsonBody } from '../body.ts'
 import type { AppEnv } from '../env.ts'
 import { documentRoute } from '../openapi.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../../../src/config.ts'
-import { parseSmtpUrl } from '../../../src/delivery/smtp-url.ts'
+import { parseSmtpUrl } from '../../../src/lib/smtp-url.ts'
 
 function problems(env: Record<string, string>): string[] {
   try {

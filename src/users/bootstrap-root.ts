@@ -1,10 +1,10 @@
 import type { Logger } from 'pino'
+import { generatePassword } from '../auth/passwords.ts'
 import type { Database } from '../db/client.ts'
 import { ConflictError } from '../errors.ts'
 import { isUniqueViolation } from '../lib/sqlstate.ts'
 import { ensureOrg } from '../orgs/orgs.ts'
-import { createUser, findUserByEmail } from '../users/users.ts'
-import { generatePassword } from './passwords.ts'
+import { createUser, findUserByEmail } from './users.ts'
 
 /**
  * Creates the root user on first start. Without HERALD_ROOT_PASSWORD a password is generated and

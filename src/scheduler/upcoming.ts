@@ -1,1 +1,0 @@
-export { discardUpcomingRuns } from '../runs/store/runs.ts'
