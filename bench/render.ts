@@ -150,7 +150,7 @@ async function executor(n: number): Promise<void> {
     datasources,
     renderer,
     clock: systemClock,
-    deliver: async () => ({ state: 'succeeded' }),
+    deliver: async () => ({ kind: 'sent', deliveries: [] }),
   })
   const dashboard = (await seedSampleDashboard(database, systemClock, log))!
   const results: Record<string, number> = {}

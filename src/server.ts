@@ -20,15 +20,16 @@ import {
   deliverRun,
   deliverySettings,
   LinkSigner,
-  OwnerAlerts,
 } from './delivery/index.ts'
 import { createLogger } from './log.ts'
 import { Metrics } from './metrics.ts'
 import { RenderPool } from './render/pool.ts'
 import { executorFor, type RunExecutor } from './runs/executor.ts'
 import { REPORTS_CHANNEL } from './runs/model.ts'
+import { OwnerAlerts } from './runs/owner-alerts.ts'
 import { ReportExecutor } from './runs/report-executor.ts'
 import { RetentionJob } from './runs/retention.ts'
+import { deliveryLedger } from './runs/store/deliveries.ts'
 import { RunWaiter } from './runs/waiter.ts'
 import { Worker } from './runs/worker.ts'
 import { Scheduler } from './scheduler/scheduler.ts'
@@ -68,6 +69,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
     clock,
     log: log.child({ role: 'delivery' }),
     mailer,
+    ledger: deliveryLedger(database),
     links,
     settings: deliverySettings(config),
   }

@@ -7,9 +7,8 @@ import sanitizeHtml from 'sanitize-html'
 import { escapeHtml } from '../lib/html.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { ReportRow } from '../reports/queries.ts'
-import type { RunParameters } from '../runs/model.ts'
 import { rangeLabel, timeLabel } from '../timerange/index.ts'
-import type { DeliveryOutput } from './types.ts'
+import type { DeliveryOutput, DeliveryParameters } from './types.ts'
 
 /**
  * Builds report emails: what is attached or inlined, the HTML and text bodies, and the MIME
@@ -49,7 +48,7 @@ export interface MailContext {
   report: ReportForMail
   folderName: string
   runId: string
-  parameters: Pick<RunParameters, 'ranges' | 'timezone'>
+  parameters: Pick<DeliveryParameters, 'ranges' | 'timezone'>
   /** The run's signed page (LinkSigner.runUrl): opens in a browser, no credentials. */
   runLink: { url: string; expiresAtMs: number }
 }
@@ -223,7 +222,7 @@ export function messageText(message: string): string {
  * Each distinct range of the run once, labelled exactly as the PDF and PNG header label it
  * (`rangeLabel`): a reader matches the email to the attachment at a glance.
  */
-export function rangeLabels(parameters: Pick<RunParameters, 'ranges' | 'timezone'>): string[] {
+export function rangeLabels(parameters: Pick<DeliveryParameters, 'ranges' | 'timezone'>): string[] {
   const zone = parameters.timezone || 'UTC'
   const labels = new Set<string>()
   for (const r of parameters.ranges ?? []) {

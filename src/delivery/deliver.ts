@@ -1,20 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { folders, runOutputs } from '../db/schema/index.ts'
+import { folders } from '../db/schema/index.ts'
 import { parseMailbox } from '../lib/smtp-url.ts'
-import type { RunExecutor, RunResult } from '../runs/executor.ts'
-import type { DryRunResult } from '../runs/model.ts'
-import {
-  claimDeliveries,
-  type DeliveryRow,
-  deliveriesOf,
-  ensureDeliveries,
-  isDue,
-  markFailed,
-  markSent,
-  normalizeRecipients,
-  releaseClaims,
-} from '../runs/store/deliveries.ts'
 import {
   buildMessage,
   composeContent,
@@ -27,22 +14,13 @@ import {
   type PlannedFile,
   planFiles,
 } from './compose.ts'
-import type { DeliverRunInput, DeliveryDeps, DeliveryOutput } from './types.ts'
-
-/** The outputs a run has stored, in order: what a retry or crash recovery delivers again. */
-export async function loadRunOutputs(database: Database, runId: string): Promise<DeliveryOutput[]> {
-  return database.db
-    .select({
-      index: runOutputs.index,
-      dashboard: runOutputs.dashboard,
-      mediaType: runOutputs.mediaType,
-      filename: runOutputs.filename,
-      bytes: runOutputs.bytes,
-    })
-    .from(runOutputs)
-    .where(eq(runOutputs.runId, runId))
-    .orderBy(asc(runOutputs.index))
-}
+import type {
+  DeliverRunInput,
+  DeliveryDeps,
+  DeliveryResult,
+  DeliveryRow,
+  DryRunResult,
+} from './types.ts'
 
 /**
  * How an SMTP failure counts. A 5xx reply is the server's final word on that recipient; a 4xx,
@@ -184,7 +162,7 @@ async function attempt(
       { runId: input.run.id, recipient: row.recipient, permanent, retryAt, error },
       'delivery attempt failed',
     )
-    await markFailed(deps.database, row.id, error, retryAt)
+    await deps.ledger.markFailed(row.id, error, retryAt)
     return null
   }
 }
@@ -200,11 +178,11 @@ async function sendDue(
   prepared: Prepared,
   due: DeliveryRow[],
 ): Promise<void> {
-  const { database, clock, settings } = deps
+  const { ledger, clock, settings } = deps
   const batch = Math.max(1, settings.concurrency * 4)
   for (let i = 0; i < due.length && !input.signal?.aborted; i += batch) {
     const ids = due.slice(i, i + batch).map((r) => r.id)
-    const claimed = await claimDeliveries(database, ids, clock.now(), settings.sendLeaseMs)
+    const claimed = await ledger.claim(ids, clock.now(), settings.sendLeaseMs)
     const sent: { id: string; messageId: string }[] = []
     const untried = new Set(claimed.map((r) => r.id))
     try {
@@ -215,8 +193,8 @@ async function sendDue(
         if (ok) sent.push(ok)
       })
     } finally {
-      await markSent(database, sent, clock.now())
-      await releaseClaims(database, [...untried])
+      await ledger.markSent(sent, clock.now())
+      await ledger.release([...untried])
     }
   }
 }
@@ -232,43 +210,25 @@ async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<voi
   if (failed) throw (failed as PromiseRejectedResult).reason
 }
 
-function summarize(rows: DeliveryRow[]): string {
-  const shown = rows.slice(0, 3).map((r) => `${r.recipient}: ${r.lastError ?? 'failed'}`)
-  const more = rows.length > 3 ? `; and ${rows.length - 3} more` : ''
-  return `${shown.join('; ')}${more}`
+/** Lower-cased, de-duplicated addresses in first-seen order. */
+export function normalizeRecipients(addresses: string[]): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const a of addresses) {
+    const r = a.trim().toLowerCase()
+    if (r && !seen.has(r)) {
+      seen.add(r)
+      out.push(r)
+    }
+  }
+  return out
 }
 
-/** The run's state from its ledger. */
-export function outcomeOf(rows: DeliveryRow[], nowMs: number): RunResult {
-  const waiting = rows.filter((r) => r.state === 'pending' || r.state === 'sending')
-  if (waiting.length) {
-    const at = Math.min(
-      ...waiting.map((r) =>
-        r.state === 'pending'
-          ? (r.nextAttemptAt?.getTime() ?? nowMs)
-          : (r.leaseExpiresAt?.getTime() ?? nowMs) + 1,
-      ),
-    )
-    const reason = waiting.find((r) => r.lastError)?.lastError
-    const error = `${waiting.length} of ${rows.length} recipient(s) waiting to retry`
-    return {
-      state: 'retry',
-      retryAt: Math.max(at, nowMs),
-      error: reason ? `${error}: ${reason}` : error,
-    }
-  }
-  const failed = rows.filter((r) => r.state === 'failed')
-  if (failed.length === 0) return { state: 'succeeded' }
-  if (failed.length < rows.length) {
-    return {
-      state: 'partially_failed',
-      error: `${failed.length} of ${rows.length} recipient(s) failed: ${summarize(failed)}`,
-    }
-  }
-  return {
-    state: 'failed',
-    error: `Delivery failed for all ${rows.length} recipient(s): ${summarize(failed)}`,
-  }
+/** Rows a pass may send now: pending and due, or `sending` whose holder vanished. */
+export function isDue(row: DeliveryRow, nowMs: number): boolean {
+  if (row.state === 'pending') return !row.nextAttemptAt || row.nextAttemptAt.getTime() <= nowMs
+  if (row.state === 'sending') return !!row.leaseExpiresAt && row.leaseExpiresAt.getTime() < nowMs
+  return false
 }
 
 /** Recipients of this run: the trigger's `destinations` when given, else the report's. */
@@ -281,7 +241,7 @@ async function dryRun(
   deps: DeliveryDeps,
   input: DeliverRunInput,
   recipients: string[],
-): Promise<RunResult> {
+): Promise<DeliveryResult> {
   const prepared = await prepare(deps, input)
   const linked = new Set(prepared.content.linked.map((l) => l.file.output.index))
   const result: DryRunResult = {
@@ -300,45 +260,26 @@ async function dryRun(
       message_id: messageIdFor(input.run.id, r),
     })),
   }
-  return { state: 'succeeded', dryRun: result }
+  return { kind: 'dry_run', dryRun: result }
 }
 
 /**
  * Delivers one run by email: one message per recipient, each tracked in the ledger. Sends only
  * what is due (pending, or a `sending` row whose lease expired after a crash), never a recipient
- * already `sent`. Returns `retry` while some recipient is backing off, so the worker runs it
- * again then without counting a new attempt.
+ * already `sent`. Returns the ledger as it stands afterwards (or the dry run's messages); what
+ * that means for the run — done, partly failed, waiting to retry — is for runs/ to say.
  */
-export async function deliverRun(deps: DeliveryDeps, input: DeliverRunInput): Promise<RunResult> {
+export async function deliverRun(
+  deps: DeliveryDeps,
+  input: DeliverRunInput,
+): Promise<DeliveryResult> {
   const recipients = recipientsOf(input)
   if (input.parameters.dry_run) return dryRun(deps, input, recipients)
-  const rows = await ensureDeliveries(deps.database, input.run.id, recipients)
-  if (rows.length === 0) return { state: 'succeeded' }
+  const rows = await deps.ledger.ensure(input.run.id, recipients)
+  if (rows.length === 0) return { kind: 'sent', deliveries: [] }
   const due = rows.filter((r) => isDue(r, deps.clock.now()))
   if (due.length > 0) {
     await sendDue(deps, input, await prepare(deps, input), due)
   }
-  return outcomeOf(await deliveriesOf(deps.database, input.run.id), deps.clock.now())
-}
-
-/**
- * An executor that delivers the outputs a run already has, rendering nothing: for passes that
- * only re-deliver (a retry, recipients backing off). A report with dashboards but no stored
- * output fails rather than mailing its recipients an empty message dressed up as the report.
- */
-export function createDeliveryExecutor(deps: DeliveryDeps): RunExecutor {
-  return {
-    async execute({ run, report, parameters, signal, log }) {
-      const outputs = await loadRunOutputs(deps.database, run.id)
-      const dashboards = report.dashboards as unknown[]
-      const sends = recipientsOf({ report, parameters }).length > 0
-      if (sends && outputs.length === 0 && dashboards.length > 0) {
-        return {
-          state: 'failed',
-          error: 'Nothing to deliver: no output was rendered for this run',
-        }
-      }
-      return deliverRun({ ...deps, log }, { run, report, parameters, outputs, signal })
-    },
-  }
+  return { kind: 'sent', deliveries: await deps.ledger.list(input.run.id) }
 }

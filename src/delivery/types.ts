@@ -2,8 +2,8 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
+import type { deliveries } from '../db/schema/index.ts'
 import type { ReportRow } from '../reports/queries.ts'
-import type { RunParameters, RunRow } from '../runs/model.ts'
 import type { LinkSigner } from './links.ts'
 import type { Mailer } from './mailer.ts'
 
@@ -39,14 +39,78 @@ export interface DeliveryDeps {
   clock: Clock
   log: Logger
   mailer: Mailer
+  ledger: DeliveryLedger
   links: LinkSigner
   settings: DeliverySettings
 }
 
+/** The run being delivered, as delivery sees it: which org, and the id its messages carry. */
+export interface DeliveryRun {
+  id: string
+  org: string
+}
+
+/** What of a run's resolved parameters delivery reads. */
+export interface DeliveryParameters {
+  timezone: string
+  /** One entry per dashboard of the report, in order. */
+  ranges?: { from: string; to: string }[]
+  /** The trigger's recipients, instead of the report's. */
+  destinations?: string[]
+  /** Compose the messages but send none. */
+  dry_run?: boolean
+}
+
+/** The messages a dry run composed, recorded on the run instead of being sent. */
+export interface DryRunResult {
+  subject: string
+  from: string
+  reply_to: string | null
+  /** Size of one encoded message, bytes. */
+  size: number
+  files: {
+    filename: string
+    media_type: string
+    size: number
+    disposition: 'attachment' | 'inline' | 'link'
+  }[]
+  recipients: { recipient: string; message_id: string }[]
+}
+
+/**
+ * One row of the delivery ledger: one (run, recipient). States: `pending` (to send; after a
+ * transient failure it waits for `next_attempt_at`), `sending` (claimed, with a lease), `sent`,
+ * `failed` (for good: a permanent SMTP reply or out of attempts).
+ */
+export type DeliveryRow = typeof deliveries.$inferSelect
+
+/**
+ * The ledger delivery records each attempt in. Run state, deliveries included, is written only
+ * by runs/ (its store implements this); delivery asks for each change by name, so it can be
+ * tested and reasoned about without knowing the tables.
+ */
+export interface DeliveryLedger {
+  /** The run's rows, creating them on the first pass; the recipient list is fixed then. */
+  ensure(runId: string, recipients: string[]): Promise<DeliveryRow[]>
+  list(runId: string): Promise<DeliveryRow[]>
+  /** Takes rows for sending; returns those this caller got. */
+  claim(ids: string[], nowMs: number, leaseMs: number): Promise<DeliveryRow[]>
+  markSent(sent: { id: string; messageId: string }[], nowMs: number): Promise<void>
+  /** Back to `pending` until `retryAtMs`, or `failed` for good when null. */
+  markFailed(id: string, error: string, retryAtMs: number | null): Promise<void>
+  /** Claimed rows never attempted go back, unflagged. */
+  release(ids: string[]): Promise<void>
+}
+
+/** What a delivery pass did: the dry run's composed messages, or the ledger after sending. */
+export type DeliveryResult =
+  | { kind: 'dry_run'; dryRun: DryRunResult }
+  | { kind: 'sent'; deliveries: DeliveryRow[] }
+
 export interface DeliverRunInput {
-  run: RunRow
+  run: DeliveryRun
   report: ReportRow
-  parameters: RunParameters
+  parameters: DeliveryParameters
   outputs: DeliveryOutput[]
   /** Stop starting new sends when aborted (lease lost, shutdown). */
   signal?: AbortSignal

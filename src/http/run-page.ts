@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
-import type { RunPage, RunView } from '../delivery/run-page.ts'
 import { ForbiddenError, GoneError, NotFoundError } from '../errors.ts'
 import { escapeHtml } from '../lib/html.ts'
+import type { RunPage, RunView } from '../runs/run-page.ts'
 import { timeLabel } from '../timerange/index.ts'
 
 /**

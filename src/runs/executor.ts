@@ -40,18 +40,6 @@ export interface ExecutorCapacity {
   onFree(listener: () => void): void
 }
 
-/**
- * Until rendering and delivery are wired in: cached reports (no destinations) succeed with their
- * parameters recorded; anything that must be sent fails honestly instead of pretending.
- */
-export const recordOnlyExecutor: RunExecutor = {
-  async execute({ report }) {
-    const destinations = report.destinations as unknown[]
-    if (destinations.length === 0) return { state: 'succeeded' }
-    return { state: 'failed', error: 'Email delivery is not configured on this server' }
-  },
-}
-
 /** Succeeds at once: for benchmarks of the scheduling machinery alone. */
 export const noopExecutor: RunExecutor = {
   async execute() {

@@ -1,4 +1,7 @@
 import type { reportRuns } from '../db/schema/index.ts'
+import type { DeliveryParameters, DryRunResult } from '../delivery/types.ts'
+
+export type { DryRunResult }
 
 export type RunRow = typeof reportRuns.$inferSelect
 export type RunState = RunRow['state']
@@ -21,33 +24,12 @@ export interface RunOverrides {
 }
 
 /** Resolved inputs of a run, recorded on it so its history says exactly what was rendered. */
-export interface RunParameters {
-  timezone: string
-  /** One entry per dashboard of the report, in order. */
-  ranges?: { from: string; to: string }[]
+export interface RunParameters extends DeliveryParameters {
   variables?: Record<string, string | string[]>
-  destinations?: string[]
-  dry_run?: boolean
   /** An explicit range from a trigger, already resolved (ISO instants). */
   override_range?: { from: string; to: string }
   /** What a dry run would have sent (nothing was). */
   dry_run_result?: DryRunResult
-}
-
-/** The messages a dry run composed, recorded on the run instead of being sent. */
-export interface DryRunResult {
-  subject: string
-  from: string
-  reply_to: string | null
-  /** Size of one encoded message, bytes. */
-  size: number
-  files: {
-    filename: string
-    media_type: string
-    size: number
-    disposition: 'attachment' | 'inline' | 'link'
-  }[]
-  recipients: { recipient: string; message_id: string }[]
 }
 
 /** Notification channels; payloads are run or report ids. */

@@ -11,20 +11,18 @@ import {
 import { PanelQueryError } from '../datasources/query.ts'
 import type { Datasources } from '../datasources/registry.ts'
 import type { Database } from '../db/client.ts'
-import {
-  type DeliverRunInput,
-  type DeliveryOutput,
-  deliveriesOf,
-  loadRunOutputs,
-} from '../delivery/index.ts'
+import type { DeliverRunInput, DeliveryOutput, DeliveryResult } from '../delivery/index.ts'
 import { RenderError, type Renderer } from '../render/pool.ts'
 import type { ReportDashboard } from '../reports/model.ts'
 import type { ExecutorCapacity, RunContext, RunExecutor, RunResult } from './executor.ts'
+import { runResultOf } from './outcome.ts'
 import { type NewOutput, storeOutputs } from './outputs.ts'
 import { renderKey, SharedRenders } from './shared-renders.ts'
+import { deliveriesOf } from './store/deliveries.ts'
+import { loadRunOutputs } from './store/outputs.ts'
 
-/** Hands a run's stored outputs to delivery (email); returns the run's outcome. */
-export type Deliver = (input: DeliverRunInput, log: Logger) => Promise<RunResult>
+/** Hands a run's stored outputs to delivery (email); returns what happened per recipient. */
+export type Deliver = (input: DeliverRunInput, log: Logger) => Promise<DeliveryResult>
 
 export interface ReportExecutorOptions {
   database: Database
@@ -137,9 +135,10 @@ export class ReportExecutor implements RunExecutor {
     )
   }
 
-  private deliver(ctx: RunContext, outputs: DeliveryOutput[]): Promise<RunResult> {
+  private async deliver(ctx: RunContext, outputs: DeliveryOutput[]): Promise<RunResult> {
     const { run, report, parameters, signal, log } = ctx
-    return this.o.deliver({ run, report, parameters, outputs, signal }, log)
+    const result = await this.o.deliver({ run, report, parameters, outputs, signal }, log)
+    return runResultOf(result, this.o.clock.now())
   }
 
   private async render(ctx: RunContext): Promise<NewOutput[]> {

@@ -4,18 +4,46 @@ import PDFDocument from 'pdfkit'
 import type { Database } from '../../src/db/client.ts'
 import { deliveries, reportRuns, runOutputs } from '../../src/db/schema/index.ts'
 import {
-  createDeliveryExecutor,
   DEFAULT_BACKOFF_MS,
   type DeliveryDeps,
   type DeliverySettings,
+  deliverRun,
   LinkSigner,
   type Mailer,
+  normalizeRecipients,
 } from '../../src/delivery/index.ts'
 import { newId } from '../../src/lib/ids.ts'
 import type { RunExecutor } from '../../src/runs/executor.ts'
+import { runResultOf } from '../../src/runs/outcome.ts'
+import { deliveryLedger } from '../../src/runs/store/deliveries.ts'
+import { loadRunOutputs } from '../../src/runs/store/outputs.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { PUBLIC_URL, TEST_SECRET, type TestApp } from './app.ts'
 import { silent, worker } from './runs.ts'
+
+/**
+ * An executor that delivers the outputs a run already has, rendering nothing, for tests of
+ * delivery alone. A report with dashboards but no stored output fails rather than mailing an
+ * empty message dressed up as the report.
+ */
+export function createDeliveryExecutor(deps: DeliveryDeps): RunExecutor {
+  return {
+    async execute({ run, report, parameters, signal, log }) {
+      const outputs = await loadRunOutputs(deps.database, run.id)
+      const dashboards = report.dashboards as unknown[]
+      const fromReport = (report.destinations as { email: string }[]).map((d) => d.email)
+      const sends = normalizeRecipients(parameters.destinations ?? fromReport).length > 0
+      if (sends && outputs.length === 0 && dashboards.length > 0) {
+        return { state: 'failed', error: 'Nothing to deliver: no output was rendered for this run' }
+      }
+      const result = await deliverRun(
+        { ...deps, log },
+        { run, report, parameters, outputs, signal },
+      )
+      return runResultOf(result, deps.clock.now())
+    },
+  }
+}
 
 /** A valid 1×1 PNG. */
 export const TINY_PNG = Buffer.from(
@@ -90,6 +118,7 @@ export async function deliveryHarness(
     clock: t.clock,
     log: silent,
     mailer,
+    ledger: deliveryLedger(database),
     links: new LinkSigner(TEST_SECRET),
     settings: {
       from: FROM,

@@ -10,6 +10,18 @@ import { Scheduler } from '../../src/scheduler/scheduler.ts'
 
 export const silent = pino({ level: 'silent' })
 
+/**
+ * For tests of the run machinery without rendering or email: cached reports (no destinations)
+ * succeed with their parameters recorded; anything that must be sent fails honestly.
+ */
+export const recordOnlyExecutor: RunExecutor = {
+  async execute({ report }) {
+    const destinations = report.destinations as unknown[]
+    if (destinations.length === 0) return { state: 'succeeded' }
+    return { state: 'failed', error: 'Email delivery is not configured on this server' }
+  },
+}
+
 export function scheduler(database: Database, clock: Clock, extra = {}) {
   return new Scheduler({ database, clock, log: silent, ...extra })
 }

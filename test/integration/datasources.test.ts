@@ -24,7 +24,7 @@ describe('datasources', () => {
       datasources: t.datasources,
       renderer: t.renderer,
       clock: t.clock,
-      deliver: async () => ({ state: 'succeeded' }),
+      deliver: async () => ({ kind: 'sent', deliveries: [] }),
     })
     w = worker(t.tdb.database, t.clock, executor, { retryDelaysMs: [30_000] })
     await w.start()

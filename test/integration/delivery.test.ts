@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { reportRuns } from '../../src/db/schema/index.ts'
-import { createMailer, type Mailer, messageIdFor, OwnerAlerts } from '../../src/delivery/index.ts'
+import { createMailer, type Mailer, messageIdFor } from '../../src/delivery/index.ts'
 import { newId } from '../../src/lib/ids.ts'
+import { OwnerAlerts } from '../../src/runs/owner-alerts.ts'
 import { claimDeliveries, ensureDeliveries } from '../../src/runs/store/deliveries.ts'
 import { createTestApp, PUBLIC_URL, ROOT_EMAIL, type TestApp } from '../helpers/app.ts'
 import {

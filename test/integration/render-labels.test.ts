@@ -11,6 +11,7 @@ import {
   type Mailer,
 } from '../../src/delivery/index.ts'
 import { ReportExecutor } from '../../src/runs/report-executor.ts'
+import { deliveryLedger } from '../../src/runs/store/deliveries.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { createTestApp, PUBLIC_URL, TEST_SECRET, type TestApp } from '../helpers/app.ts'
 import { FROM } from '../helpers/delivery.ts'
@@ -58,6 +59,7 @@ describe('one render, one range label', () => {
       clock: t.clock,
       log: silent,
       mailer,
+      ledger: deliveryLedger(t.tdb.database),
       links: new LinkSigner(TEST_SECRET),
       settings: {
         from: FROM,

@@ -49,7 +49,7 @@ describe('rendering in worker threads', () => {
       renderer,
       maxRendering: 2,
       clock: t.clock,
-      deliver: async () => ({ state: 'succeeded' }),
+      deliver: async () => ({ kind: 'sent', deliveries: [] }),
     })
     w = worker(t.tdb.database, t.clock, executor, { concurrency: 4, retryDelaysMs: [30_000] })
     await w.start()

@@ -6,8 +6,8 @@ import { seedSampleDashboard } from '../../src/dashboards/seed-sample.ts'
 import { SampleDatabase } from '../../src/datasources/sample.ts'
 import { sampleDashboard } from '../../src/datasources/sample-dashboard.ts'
 import { deliveries, runOutputs } from '../../src/db/schema/index.ts'
+import type { DeliveryResult } from '../../src/delivery/index.ts'
 import { newId } from '../../src/lib/ids.ts'
-import type { RunResult } from '../../src/runs/executor.ts'
 import { isFinal } from '../../src/runs/model.ts'
 import { ReportExecutor } from '../../src/runs/report-executor.ts'
 import { RetentionJob } from '../../src/runs/retention.ts'
@@ -49,7 +49,28 @@ describe('rendering reports through the real executor', () => {
   let w: Worker
   let dash: string
   const delivered: string[] = []
-  let deliverResult: RunResult = { state: 'succeeded' }
+  const deliveredOk: DeliveryResult = { kind: 'sent', deliveries: [] }
+  /** One recipient waiting for a retry an hour from now: the run goes back to the queue. */
+  const backingOff = (): DeliveryResult => ({
+    kind: 'sent',
+    deliveries: [
+      {
+        id: 'd1',
+        runId: 'r',
+        channel: 'email',
+        recipient: 'ops@example.com',
+        state: 'pending',
+        attempts: 1,
+        messageId: null,
+        lastError: 'backing off',
+        nextAttemptAt: new Date(t.clock.now() + HOUR),
+        leaseExpiresAt: null,
+        possibleDuplicate: false,
+        sentAt: null,
+      },
+    ],
+  })
+  let deliverResult: DeliveryResult = deliveredOk
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -446,7 +467,7 @@ describe('rendering reports through the real executor', () => {
     dashboards: unknown[],
     between: (runId: string) => Promise<void> = async () => {},
   ): Promise<string> {
-    deliverResult = { state: 'retry', retryAt: t.clock.now() + HOUR, error: 'backing off' }
+    deliverResult = backingOff()
     try {
       const id = await makeReport(t, org, dash, 'default', {
         dashboards,
@@ -460,7 +481,7 @@ describe('rendering reports through the real executor', () => {
       await w.idle()
       expect((await runsOf(t.tdb.database, id))[0]?.state).toBe('queued')
       await between(runId)
-      deliverResult = { state: 'succeeded' }
+      deliverResult = deliveredOk
       t.clock.advance(HOUR + 60_000)
       await w.tick()
       await w.idle()
@@ -468,7 +489,7 @@ describe('rendering reports through the real executor', () => {
       expect(delivered.filter((r) => r === runId)).toHaveLength(2)
       return runId
     } finally {
-      deliverResult = { state: 'succeeded' }
+      deliverResult = deliveredOk
     }
   }
 

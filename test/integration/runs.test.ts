@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunExecutor } from '../../src/runs/executor.ts'
-import { recordOnlyExecutor } from '../../src/runs/executor.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { makeDashboard, makeReport } from '../helpers/factories.ts'
-import { gate, runsOf, worker } from '../helpers/runs.ts'
+import { gate, recordOnlyExecutor, runsOf, worker } from '../helpers/runs.ts'
 
 const org = 'runs'
 const T0 = Date.parse('2026-11-23T10:00:00Z')

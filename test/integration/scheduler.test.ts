@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { recordOnlyExecutor } from '../../src/runs/executor.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { makeDashboard, makeFolder, makeReport } from '../helpers/factories.ts'
-import { reportRow, runsOf, scheduler, worker } from '../helpers/runs.ts'
+import { recordOnlyExecutor, reportRow, runsOf, scheduler, worker } from '../helpers/runs.ts'
 
 const org = 'sched'
 const HOUR = 3_600_000

@@ -56,7 +56,7 @@ describe('render once, deliver to many', () => {
       datasources: t.datasources,
       renderer: count.renderer,
       clock: t.clock,
-      deliver: async () => ({ state: 'succeeded' }),
+      deliver: async () => ({ kind: 'sent', deliveries: [] }),
     })
     w = worker(t.tdb.database, t.clock, executor, { concurrency: 8, retryDelaysMs: [30_000] })
     await w.start()

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { getRunOutput, retryFailedDeliveries } from '../../delivery/index.ts'
 import { previewSchedule, previewSchema } from '../../reports/preview.ts'
 import { findReportIdByName } from '../../reports/queries.ts'
+import { getRunOutput } from '../../runs/downloads.ts'
 import { isFinal } from '../../runs/model.ts'
 import { presentRun, runPath } from '../../runs/present.ts'
 import {
@@ -13,6 +13,7 @@ import {
   presentNewRun,
   runListQuery,
 } from '../../runs/queries.ts'
+import { retryFailedDeliveries } from '../../runs/redeliver.ts'
 import { cloneRun, createRunSchema, triggerReport, triggerSchema } from '../../runs/trigger.ts'
 import { jsonBody, queryOf } from '../body.ts'
 import type { AppEnv } from '../env.ts'

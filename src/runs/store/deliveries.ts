@@ -1,32 +1,27 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { Database, Executor } from '../../db/client.ts'
 import { deliveries } from '../../db/schema/index.ts'
+import type { DeliveryLedger, DeliveryRow } from '../../delivery/types.ts'
 import { newId } from '../../lib/ids.ts'
+
+export type { DeliveryRow }
 
 /**
  * The delivery ledger: one row per (run, recipient). Every state change is a conditional UPDATE,
  * so two processes can never both hold the same recipient, and a row that reached `sent` is
- * never sent again.
- *
- * States: `pending` (to send; after a transient failure it waits for `next_attempt_at`),
- * `sending` (claimed, with a lease), `sent`, `failed` (for good: a permanent SMTP reply or out of
- * attempts; only the retry endpoint turns it back into `pending`).
+ * never sent again. The states are described with DeliveryRow in delivery/types.ts.
  */
 
-export type DeliveryRow = typeof deliveries.$inferSelect
-
-/** Lower-cased, de-duplicated addresses in first-seen order. */
-export function normalizeRecipients(addresses: string[]): string[] {
-  const seen = new Set<string>()
-  const out: string[] = []
-  for (const a of addresses) {
-    const r = a.trim().toLowerCase()
-    if (r && !seen.has(r)) {
-      seen.add(r)
-      out.push(r)
-    }
+/** The ledger as delivery asks for it (delivery never touches the table itself). */
+export function deliveryLedger(database: Database): DeliveryLedger {
+  return {
+    ensure: (runId, recipients) => ensureDeliveries(database, runId, recipients),
+    list: (runId) => deliveriesOf(database, runId),
+    claim: (ids, nowMs, leaseMs) => claimDeliveries(database, ids, nowMs, leaseMs),
+    markSent: (sent, nowMs) => markSent(database, sent, nowMs),
+    markFailed: (id, error, retryAtMs) => markFailed(database, id, error, retryAtMs),
+    release: (ids) => releaseClaims(database, ids),
   }
-  return out
 }
 
 export async function deliveriesOf(database: Database, runId: string): Promise<DeliveryRow[]> {
@@ -55,13 +50,6 @@ export async function ensureDeliveries(
     )
     .onConflictDoNothing()
   return deliveriesOf(database, runId)
-}
-
-/** Rows a pass may send now: pending and due, or `sending` whose holder vanished. */
-export function isDue(row: DeliveryRow, nowMs: number): boolean {
-  if (row.state === 'pending') return !row.nextAttemptAt || row.nextAttemptAt.getTime() <= nowMs
-  if (row.state === 'sending') return !!row.leaseExpiresAt && row.leaseExpiresAt.getTime() < nowMs
-  return false
 }
 
 /**

@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { runOutputs } from '../../db/schema/index.ts'
+import type { DeliveryOutput } from '../../delivery/types.ts'
 
 /** Every statement that writes a run's files (`run_outputs`). */
 
@@ -83,4 +84,19 @@ export async function purgeOutputs(
     total += rows.length
     if (rows.length < BATCH) return total
   }
+}
+
+/** The outputs a run has stored, in order: what a retry or crash recovery delivers again. */
+export async function loadRunOutputs(database: Database, runId: string): Promise<DeliveryOutput[]> {
+  return database.db
+    .select({
+      index: runOutputs.index,
+      dashboard: runOutputs.dashboard,
+      mediaType: runOutputs.mediaType,
+      filename: runOutputs.filename,
+      bytes: runOutputs.bytes,
+    })
+    .from(runOutputs)
+    .where(eq(runOutputs.runId, runId))
+    .orderBy(asc(runOutputs.index))
 }

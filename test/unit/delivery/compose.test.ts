@@ -8,10 +8,10 @@ import {
   rangeLabels,
   sanitizeFileStem,
 } from '../../../src/delivery/compose.ts'
-import { classifySendError, outcomeOf } from '../../../src/delivery/deliver.ts'
+import { classifySendError } from '../../../src/delivery/deliver.ts'
 import { LinkSigner } from '../../../src/delivery/links.ts'
-import type { DeliveryOutput } from '../../../src/delivery/types.ts'
-import type { DeliveryRow } from '../../../src/runs/store/deliveries.ts'
+import type { DeliveryOutput, DeliveryRow } from '../../../src/delivery/types.ts'
+import { outcomeOf } from '../../../src/runs/outcome.ts'
 
 const dash = (report_type: string, email_attachment_type = 'standard') => ({
   dashboard: 'd',

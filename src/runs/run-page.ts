@@ -2,10 +2,10 @@ import { and, asc, eq } from 'drizzle-orm'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/client.ts'
 import { reportRuns, reports, runOutputs } from '../db/schema/index.ts'
-import type { RunParameters } from '../runs/model.ts'
-import { zoneOfReport } from '../runs/params.ts'
-import { rangeLabels, subjectOf } from './compose.ts'
-import type { LinkSigner, SignedRunRef } from './links.ts'
+import { rangeLabels, subjectOf } from '../delivery/compose.ts'
+import type { LinkSigner, SignedRunRef } from '../delivery/links.ts'
+import type { RunParameters } from './model.ts'
+import { zoneOfReport } from './params.ts'
 
 /** What a recipient may see of a run: no recipients, no error text, no parameters. */
 export interface RunView {

@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { auditLog, ownerAlerts, reportRuns, reports } from '../db/schema/index.ts'
+import { buildMessage, expiryLabel, subjectOf } from '../delivery/compose.ts'
+import { runLink } from '../delivery/deliver.ts'
+import type { DeliveryDeps } from '../delivery/types.ts'
 import { escapeHtml } from '../lib/html.ts'
 import { parseMailbox } from '../lib/smtp-url.ts'
-import { RUN_DONE_CHANNEL } from '../runs/model.ts'
-import { zoneOfReport } from '../runs/params.ts'
-import { buildMessage, expiryLabel, subjectOf } from './compose.ts'
-import { runLink } from './deliver.ts'
-import type { DeliveryDeps } from './types.ts'
+import { RUN_DONE_CHANNEL } from './model.ts'
+import { zoneOfReport } from './params.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 

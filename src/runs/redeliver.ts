@@ -6,9 +6,9 @@ import { reportRuns } from '../db/schema/index.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { reportFolder } from '../permissions.ts'
 import { findReport, REPORT_NOT_FOUND } from '../reports/queries.ts'
-import { RUNS_CHANNEL, type RunRow } from '../runs/model.ts'
-import { resetFailed } from '../runs/store/deliveries.ts'
-import { requeueForRedelivery } from '../runs/store/runs.ts'
+import { RUNS_CHANNEL, type RunRow } from './model.ts'
+import { resetFailed } from './store/deliveries.ts'
+import { requeueForRedelivery } from './store/runs.ts'
 
 /**
  * Re-delivers a finished run to the recipients that failed, and only to them: their ledger rows

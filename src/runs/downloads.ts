@@ -3,9 +3,9 @@ import type { Clock } from '../clock.ts'
 import type { Ctx } from '../context.ts'
 import type { Database } from '../db/client.ts'
 import { reportRuns, runOutputs } from '../db/schema/index.ts'
+import type { LinkSigner, SignedOutputRef } from '../delivery/links.ts'
 import { ForbiddenError, NotFoundError } from '../errors.ts'
-import { findRun } from '../runs/queries.ts'
-import type { LinkSigner, SignedOutputRef } from './links.ts'
+import { findRun } from './queries.ts'
 
 export interface OutputFile {
   filename: string
