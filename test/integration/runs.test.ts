@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RunExecutor } from '../../src/runs/executor.ts'
 import type { Worker } from '../../src/runs/worker.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
@@ -11,25 +11,34 @@ const T0 = Date.parse('2026-11-23T10:00:00Z')
 describe('trigger, run history and the worker', () => {
   let t: TestApp
   let dash: string
-  let w: Worker
-  let executor: RunExecutor = recordOnlyExecutor
-  const delegating: RunExecutor = { execute: (ctx) => executor.execute(ctx) }
+  // Each test starts the workers it needs with its own executor; none outlives its test.
+  const started: Worker[] = []
+  async function startWorker(executor: RunExecutor, opts: Parameters<typeof worker>[3] = {}) {
+    const w = worker(t.tdb.database, t.clock, executor, {
+      retryDelaysMs: [30_000, 120_000, 480_000],
+      ...opts,
+    })
+    started.push(w)
+    await w.start()
+    return w
+  }
 
   beforeAll(async () => {
     t = await createTestApp({ now: T0 })
     dash = await makeDashboard(t, org)
-    w = worker(t.tdb.database, t.clock, delegating, { retryDelaysMs: [30_000, 120_000, 480_000] })
-    await w.start()
+  })
+  afterEach(async () => {
+    for (const w of started.splice(0)) await w.stop(1000)
+    t.clock.set(T0)
   })
   afterAll(async () => {
-    await w.stop(1000)
     await t.close()
   })
 
   const cached = () => makeReport(t, org, dash, 'default', { destinations: [], enabled: false })
 
   it('trigger with wait returns 200 and the run id when the run succeeds (disabled reports too)', async () => {
-    executor = recordOnlyExecutor
+    await startWorker(recordOnlyExecutor)
     const id = await cached()
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger`)
     expect(res.status).toBe(200)
@@ -59,7 +68,7 @@ describe('trigger, run history and the worker', () => {
   })
 
   it('trigger returns 500 with the error when the run fails, never a pretend success', async () => {
-    executor = recordOnlyExecutor
+    await startWorker(recordOnlyExecutor)
     const id = await makeReport(t, org, dash)
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger`)
     expect(res.status).toBe(500)
@@ -73,7 +82,7 @@ describe('trigger, run history and the worker', () => {
 
   it('trigger returns 202 with Location when the wait elapses; ?wait=0 at once', async () => {
     const g = gate()
-    executor = g
+    const w = await startWorker(g)
     const id = await cached()
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=1`)
     expect(res.status).toBe(202)
@@ -88,7 +97,7 @@ describe('trigger, run history and the worker', () => {
   })
 
   it('resolves time-range phrases in the report timezone and records them', async () => {
-    executor = recordOnlyExecutor
+    await startWorker(recordOnlyExecutor)
     const id = await cached()
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger`, {
       body: {
@@ -106,6 +115,7 @@ describe('trigger, run history and the worker', () => {
   })
 
   it('refuses unknown phrases with a field error', async () => {
+    await startWorker(recordOnlyExecutor)
     const id = await cached()
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger`, {
       body: { timerange: { from: 'the day before never', to: 'now' } },
@@ -115,11 +125,11 @@ describe('trigger, run history and the worker', () => {
   })
 
   it('a failing run retries with backoff, then fails', async () => {
-    executor = {
+    const w = await startWorker({
       async execute() {
         throw new Error('renderer exploded')
       },
-    }
+    })
     const id = await cached()
     const res = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
     // On PostgreSQL the NOTIFY arrives asynchronously; don't race it.
@@ -144,35 +154,28 @@ describe('trigger, run history and the worker', () => {
   })
 
   it('a run whose worker vanished is requeued after its lease expires and completes once', async () => {
-    executor = recordOnlyExecutor
-    const id = await cached()
-    await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=0`)
-    w.poke()
-    await w.idle()
-    // A second worker claims the next run and "dies" (never finishes, never renews).
+    // A worker claims the run and "dies" (never finishes, never renews); it is never started,
+    // so nothing but the rescuer below can pick the run up.
     const id2 = await cached()
     const dead = worker(t.tdb.database, t.clock, recordOnlyExecutor, { leaseMs: 10_000 })
-    await w.stop(100)
     await t.request('PUT', `/api/v2/${org}/reports/${id2}/trigger?wait=0`)
     const [claimed] = await dead.claim(1)
     expect(claimed?.run.reportId).toBe(id2)
     expect(claimed?.report?.id).toBe(id2)
     t.clock.advance(11_000)
     const rescuer = worker(t.tdb.database, t.clock, recordOnlyExecutor)
+    started.push(rescuer)
     expect(await rescuer.reapExpired()).toBe(1)
     await rescuer.tick()
     await rescuer.idle()
     const runs = await runsOf(t.tdb.database, id2)
     expect(runs).toHaveLength(1)
     expect(runs[0]).toMatchObject({ state: 'succeeded', attempt: 2 })
-    w = worker(t.tdb.database, t.clock, delegating)
-    await w.start()
   })
 
   it('lists runs with filters, order and cursor; cancels queued runs only', async () => {
-    executor = recordOnlyExecutor
+    // No worker: the runs stay queued while the list is read.
     const id = await cached()
-    await w.stop(100)
     const ids: string[] = []
     for (let i = 0; i < 5; i++) {
       t.clock.advance(1000)
@@ -203,13 +206,10 @@ describe('trigger, run history and the worker', () => {
     expect(again.status).toBe(409)
     const queued = await t.request('GET', `/api/v2/${org}/reports/${id}/runs?state=queued`)
     expect(queued.body.list).toHaveLength(4)
-    w = worker(t.tdb.database, t.clock, delegating)
-    await w.start()
-    await w.idle()
   })
 
   it('v1 trigger works by name in the default folder', async () => {
-    executor = recordOnlyExecutor
+    await startWorker(recordOnlyExecutor)
     await makeReport(t, org, dash, 'default', { name: 'v1_named', destinations: [] })
     const res = await t.request('PUT', `/api/${org}/reports/v1_named/trigger`)
     expect(res.status).toBe(200)
@@ -241,6 +241,5 @@ describe('trigger, run history and the worker', () => {
     })
     expect(bad.status).toBe(400)
     expect(bad.body.fields[0].name).toBe('frequency.cron')
-    t.clock.set(T0)
   })
 })
