@@ -1,5 +1,6 @@
 import { render } from 'preact'
 import { useCallback, useEffect, useState } from 'preact/hooks'
+import { accessIn, hasAnyAdmin } from './lib/access.js'
 import { api, messageOf, whenSignedOut } from './lib/api.js'
 import { html } from './lib/html.js'
 import { href, match, navigate, splitQuery, useRoute } from './lib/router.js'
@@ -51,7 +52,7 @@ function Nav({ me, org, path }) {
     <nav aria-label="Main">
       <ul>
         <li><a href=${href(base)} aria-current=${section === 'reports' ? 'page' : undefined}>Reports</a></li>
-        <li><a href=${href(`${base}/admin`)} aria-current=${section === 'admin' ? 'page' : undefined}>Admin</a></li>
+        ${hasAnyAdmin(accessIn(me, org)) && html`<li><a href=${href(`${base}/admin`)} aria-current=${section === 'admin' ? 'page' : undefined}>Admin</a></li>`}
       </ul>
     </nav>
     <div class="who">

@@ -10,3 +10,12 @@ export const routes = [
   { pattern: '/o/:org/folders/:folderId', page: FoldersPage },
   { pattern: '/o/:org/admin', page: AdminPage },
 ]
+
+// Admin sections (appended, so pages added beside them rebase cleanly).
+import { MembersPage } from './pages/admin-members.js'
+import { TokensPage } from './pages/admin-tokens.js'
+
+routes.push(
+  { pattern: '/o/:org/admin/members', page: MembersPage },
+  { pattern: '/o/:org/admin/tokens', page: TokensPage },
+)

@@ -1,0 +1,163 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  checkPage,
+  hasChromium,
+  launchBrowser,
+  overflowsSideways,
+  signInAs,
+  startUiServer,
+  UI_ROOT_EMAIL,
+  UI_ROOT_PASSWORD,
+  type UiServer,
+  watchPageErrors,
+} from '../helpers/browser.ts'
+
+/**
+ * The admin pages in Debian's Chromium against a real Herald on PGlite: members and their roles,
+ * API tokens (secret shown once), and what a member with few rights sees. PGlite pass only.
+ */
+const run = hasChromium && !process.env.DATABASE_URL
+describe.skipIf(!run)('web UI: admin', () => {
+  let server: UiServer
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let errors: string[]
+  const rootAuth = `Basic ${Buffer.from(`${UI_ROOT_EMAIL}:${UI_ROOT_PASSWORD}`).toString('base64')}`
+
+  /** The API as a script sees it (not through the page). */
+  async function call(method: string, path: string, auth = rootAuth, body?: unknown) {
+    const res = await fetch(`${server.base}${path}`, {
+      method,
+      headers: {
+        Authorization: auth,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null }
+  }
+
+  beforeAll(async () => {
+    ;[server, browser] = await Promise.all([startUiServer(), launchBrowser()])
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    })
+    page = await context.newPage()
+    page.on('dialog', (d) => void d.accept())
+    errors = watchPageErrors(page)
+    await signInAs(page, server.base, UI_ROOT_EMAIL, UI_ROOT_PASSWORD)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('shows the admin sections', async () => {
+    await page.getByRole('link', { name: 'Admin', exact: true }).click()
+    await page.getByRole('heading', { name: 'Admin', exact: true }).waitFor()
+    const nav = page.getByRole('navigation', { name: 'Admin sections' })
+    for (const name of ['Members', 'API tokens']) {
+      await nav.getByRole('link', { name }).waitFor()
+    }
+    await checkPage(page, 'admin')
+  })
+
+  it('adds a member and changes their role', async () => {
+    await page.goto(`${server.base}/#/o/default/admin/members`)
+    await page.getByRole('heading', { name: 'Members' }).waitFor()
+    await page.getByLabel('Email').fill('ann@herald.test')
+    await page.getByLabel('Name (optional)').fill('Ann')
+    await page.getByLabel('Password (for a new user)').fill('ann-password-123')
+    await page.getByRole('button', { name: 'Add member' }).click()
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('ann@herald.test added')
+    const row = page.getByRole('row', { name: /ann@herald\.test/ })
+    await expect.poll(() => row.innerText()).toContain('viewer')
+    await checkPage(page, 'admin-members')
+
+    await page.getByRole('button', { name: 'Change roles of ann@herald.test' }).click()
+    const picker = page.getByRole('group', { name: 'Roles of ann@herald.test' })
+    await picker.getByLabel('viewer').uncheck()
+    await picker.getByLabel('editor').check()
+    await checkPage(page, 'admin-members-edit')
+    await page.getByRole('button', { name: 'Save roles' }).click()
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toContain('Roles of ann@herald.test changed to editor')
+    await expect.poll(() => row.innerText()).toContain('editor')
+    const members = await call('GET', '/api/v2/default/users')
+    expect(members.body.list).toContainEqual({
+      email: 'ann@herald.test',
+      name: 'Ann',
+      roles: ['editor'],
+    })
+  })
+
+  it('shows a field error from the API on its field', async () => {
+    await page.getByLabel('Email').fill('not-an-address')
+    await page.getByRole('button', { name: 'Add member' }).click()
+    await expect
+      .poll(() => page.locator('#member-email-error').innerText())
+      .toContain('expected an email address')
+    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true')
+  })
+
+  it('creates a token, shows its secret once with a copy button, then revokes it', async () => {
+    await page.goto(`${server.base}/#/o/default/admin/tokens`)
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor()
+    await page.getByText('No API tokens yet.').waitFor()
+    await page.getByLabel('Token name').fill('ci-nightly')
+    await page.getByRole('group', { name: 'Roles' }).getByLabel('runner').check()
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const secretBox = page.getByLabel('Secret', { exact: true })
+    await secretBox.waitFor()
+    const secret = await secretBox.inputValue()
+    expect(secret.length).toBeGreaterThan(20)
+    await page.getByText('it is shown only this once').waitFor()
+    await page.getByRole('button', { name: 'Copy secret' }).click()
+    await expect.poll(() => page.getByText('Copied to the clipboard').count()).toBe(1)
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret)
+    await checkPage(page, 'admin-token-created')
+
+    // The secret works as a Bearer token, with the roles picked.
+    const asToken = await call('GET', '/api/v2/me', `Bearer ${secret}`)
+    expect(asToken.status).toBe(200)
+    expect(asToken.body.orgs[0].roles).toEqual(['runner'])
+
+    const row = page.getByRole('row', { name: /ci-nightly/ })
+    await expect.poll(() => row.innerText()).toContain('runner')
+    await page.getByRole('button', { name: 'Done' }).click()
+    expect(await page.getByLabel('Secret', { exact: true }).count()).toBe(0)
+    await page.reload()
+    await page.getByRole('row', { name: /ci-nightly/ }).waitFor()
+    expect(await page.locator('body').innerText()).not.toContain(secret)
+    expect(await page.content()).not.toContain(secret)
+    await checkPage(page, 'admin-tokens')
+
+    await page.getByRole('button', { name: 'Revoke ci-nightly' }).click()
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toContain('Token ci-nightly revoked')
+    await page.getByText('No API tokens yet.').waitFor()
+    expect((await call('GET', '/api/v2/me', `Bearer ${secret}`)).status).toBe(401)
+  })
+
+  it('is readable at 768 px', async () => {
+    await page.setViewportSize({ width: 768, height: 900 })
+    for (const [section, heading] of [
+      ['members', 'Members'],
+      ['tokens', 'API tokens'],
+    ] as const) {
+      await page.goto(`${server.base}/#/o/default/admin/${section}`)
+      await page.getByRole('heading', { name: heading }).waitFor()
+      await page.getByRole('table').or(page.locator('.empty')).first().waitFor()
+      await checkPage(page, `admin-${section}-768`)
+      expect(await overflowsSideways(page)).toBe(false)
+    }
+    await page.setViewportSize({ width: 1280, height: 800 })
+    expect(errors).toEqual([])
+  })
+})
