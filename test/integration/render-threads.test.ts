@@ -134,10 +134,10 @@ describe('rendering in worker threads', () => {
       (await states()).filter((s) => s === 'running').length === 2 ? true : undefined,
     )
     // The worker has slots for four, but only two renders may be under way: the third stays
-    // queued (where another process could take it) however often we look.
+    // queued (where another process could take it) however often the worker looks for work.
     for (let i = 0; i < 5; i++) {
+      expect(await w.tick()).toBe(0)
       expect((await states()).sort()).toEqual(['queued', 'running', 'running'])
-      await new Promise((r) => setTimeout(r, 100))
     }
     writeFileSync(flag, '')
     await waitFor('all three finished', async () =>
