@@ -12,6 +12,7 @@ import {
   type UiServer,
   watchPageErrors,
 } from '../helpers/browser.ts'
+import { reportBody } from '../helpers/factories.ts'
 
 /**
  * The admin pages in Debian's Chromium against a real Herald on PGlite: members and their roles,
@@ -143,6 +144,68 @@ describe.skipIf(!run)('web UI: admin', () => {
       .toContain('Token ci-nightly revoked')
     await page.getByText('No API tokens yet.').waitFor()
     expect((await call('GET', '/api/v2/me', `Bearer ${secret}`)).status).toBe(401)
+  })
+
+  it('a viewer of one folder sees only that folder and no edit controls; forced, the API says 403', async () => {
+    const folder = async (name: string) =>
+      (await call('POST', '/api/v2/default/folders/reports', rootAuth, { name, description: '' }))
+        .body.folderId as string
+    const teamA = await folder('Team A')
+    await folder('Team B')
+    const dashboards = await call('GET', '/api/v2/default/dashboards')
+    const dash = dashboards.body.list.find((d: { title: string }) => d.title === 'Sample sales')
+    const made = await call(
+      'POST',
+      `/api/v2/default/reports?folder=${teamA}`,
+      rootAuth,
+      reportBody(dash.dashboardId, { name: 'team-a-weekly' }),
+    )
+    expect(made.status, JSON.stringify(made.body)).toBe(200)
+    expect(
+      (await call('POST', '/api/v2/default/roles', rootAuth, { name: 'team-a-viewer' })).status,
+    ).toBe(200)
+    const grant = await call('PUT', '/api/v2/default/roles/team-a-viewer/permissions', rootAuth, [
+      { object: `rfolder:${teamA}`, actions: ['list', 'get'] },
+    ])
+    expect(grant.status).toBe(200)
+    const added = await call('POST', '/api/v2/default/users', rootAuth, {
+      email: 'vic@herald.test',
+      password: 'vic-password-123',
+      roles: ['team-a-viewer'],
+    })
+    expect(added.status).toBe(200)
+
+    const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const viewer = await viewerContext.newPage()
+    const viewerErrors = watchPageErrors(viewer)
+    await signInAs(viewer, server.base, 'vic@herald.test', 'vic-password-123')
+    await viewer.getByRole('heading', { name: 'Team A' }).waitFor()
+    await viewer.getByRole('link', { name: 'team-a-weekly' }).waitFor()
+    const folders = viewer.getByRole('complementary', { name: 'Folders' })
+    expect(await folders.getByRole('link').allInnerTexts()).toEqual([
+      expect.stringContaining('Team A'),
+    ])
+    for (const name of ['New report', 'Rename folder', 'Delete folder', 'Create folder']) {
+      expect(
+        await viewer.getByRole('button', { name }).or(viewer.getByRole('link', { name })).count(),
+        name,
+      ).toBe(0)
+    }
+    expect(await viewer.getByRole('checkbox').count()).toBe(0)
+    expect(await viewer.getByRole('switch').count()).toBe(0)
+    expect(await viewer.getByLabel('New folder').count()).toBe(0)
+    expect(await viewer.getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0)
+    await checkPage(viewer, 'viewer-folder')
+
+    const vicAuth = `Basic ${Buffer.from('vic@herald.test:vic-password-123').toString('base64')}`
+    const refused = await call('GET', '/api/v2/default/tokens', vicAuth)
+    expect(refused.status).toBe(403)
+    await viewer.goto(`${server.base}/#/o/default/admin/tokens`)
+    await expect.poll(() => viewer.getByRole('alert').innerText()).toContain(refused.body.message)
+    expect(await viewer.getByRole('button', { name: 'Create token' }).count()).toBe(0)
+    await checkPage(viewer, 'viewer-forced-admin')
+    expect(viewerErrors).toEqual([])
+    await viewerContext.close()
   })
 
   it('is readable at 768 px', async () => {

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks'
+import { accessIn, canAdmin, canInFolder, foldersAllowing } from '../lib/access.js'
 import { api, messageOf, orgPath } from '../lib/api.js'
 import { html } from '../lib/html.js'
 import { href } from '../lib/router.js'
@@ -17,7 +18,7 @@ async function loadAll(org, signal) {
   return { folders: folders.list, reports }
 }
 
-function FolderList({ org, folders, counts, current, onChanged, setError }) {
+function FolderList({ org, folders, counts, current, onChanged, setError, mayCreate }) {
   const [newName, setNewName] = useState('')
   const [busy, setBusy] = useState(false)
 
@@ -51,18 +52,30 @@ function FolderList({ org, folders, counts, current, onChanged, setError }) {
         </li>`,
       )}
     </ul>
-    <form class="inline" onSubmit=${create}>
+    ${
+      mayCreate &&
+      html`<form class="inline" onSubmit=${create}>
       <label for="new-folder">New folder</label>
       <input id="new-folder" value=${newName} onInput=${(e) => setNewName(e.currentTarget.value)} placeholder="Folder name" />
       <button type="submit" disabled=${busy || !newName.trim()}>Create folder</button>
-    </form>
+    </form>`
+    }
   </aside>`
 }
 
-function FolderActions({ org, folder, count, onChanged, setError, setNotice }) {
+function FolderActions({
+  org,
+  folder,
+  count,
+  onChanged,
+  setError,
+  setNotice,
+  mayRename,
+  mayDelete,
+}) {
   const [renaming, setRenaming] = useState(false)
   const [name, setName] = useState(folder.name)
-  if (folder.folderId === 'default') return null
+  if (folder.folderId === 'default' || !(mayRename || mayDelete)) return null
 
   async function rename(e) {
     e.preventDefault()
@@ -97,9 +110,12 @@ function FolderActions({ org, folder, count, onChanged, setError, setNotice }) {
     </form>`
   }
   return html`<div class="actions">
-    <button type="button" onClick=${() => setRenaming(true)}>Rename folder</button>
-    <button type="button" class="danger" onClick=${remove} disabled=${count > 0}
-      title=${count > 0 ? 'Move or delete its reports first' : undefined}>Delete folder</button>
+    ${mayRename && html`<button type="button" onClick=${() => setRenaming(true)}>Rename folder</button>`}
+    ${
+      mayDelete &&
+      html`<button type="button" class="danger" onClick=${remove} disabled=${count > 0}
+      title=${count > 0 ? 'Move or delete its reports first' : undefined}>Delete folder</button>`
+    }
   </div>`
 }
 
@@ -108,8 +124,9 @@ function LastRun({ run }) {
   return html`<span class=${`state state-${run.state}`}>${run.state}</span> <span class="muted">${when(run.finished_at ?? run.created_at)}</span>`
 }
 
-function EnabledSwitch({ org, report, onChanged, setError }) {
+function EnabledSwitch({ org, report, onChanged, setError, mayChange }) {
   const [on, setOn] = useState(report.enabled)
+  if (!mayChange) return html`<span class="muted">${on ? 'On' : 'Off'}</span>`
   async function toggle(e) {
     const value = e.currentTarget.checked
     setOn(value)
@@ -131,9 +148,15 @@ function EnabledSwitch({ org, report, onChanged, setError }) {
   </label>`
 }
 
-export function FoldersPage({ params, org, navigate }) {
-  const folderId = params.folderId ?? 'default'
+export function FoldersPage({ params, me, org, navigate }) {
   const { data, error, loading, reload } = useLoad((signal) => loadAll(org, signal), [org])
+  // Without a folder in the address: `default`, or the first one the caller may see.
+  const folderId = params.folderId ?? data?.folders[0]?.folderId ?? 'default'
+  const access = accessIn(me, org)
+  const mayUpdate = canInFolder(access, folderId, 'update')
+  const mayDeleteReports = canInFolder(access, folderId, 'delete')
+  const maySelect = mayUpdate || mayDeleteReports
+  const moveTargets = new Set(foldersAllowing(access, 'create'))
   const [search, setSearch] = useState('')
   const [page, setPage] = useState(0)
   const [selected, setSelected] = useState(() => new Set())
@@ -213,16 +236,17 @@ export function FoldersPage({ params, org, navigate }) {
   const base = `/o/${encodeURIComponent(org)}`
   return html`<div class="two-col">
     <${FolderList} org=${org} folders=${data.folders} counts=${counts} current=${folderId}
-      onChanged=${changed} setError=${setError} />
+      onChanged=${changed} setError=${setError} mayCreate=${canAdmin(access, 'folders', 'create')} />
     <section class="reports" aria-busy=${loading}>
       <div class="heading-row">
         <${PageTitle}>${folder ? folder.name : 'Folder not found'}<//>
-        ${folder && html`<a class="button primary" href=${href(`${base}/reports/new?folder=${encodeURIComponent(folderId)}`)}>New report</a>`}
+        ${folder && canInFolder(access, folderId, 'create') && html`<a class="button primary" href=${href(`${base}/reports/new?folder=${encodeURIComponent(folderId)}`)}>New report</a>`}
       </div>
       ${
         folder &&
         html`<${FolderActions} key=${folderId} org=${org} folder=${folder} count=${counts.get(folderId) ?? 0}
-        onChanged=${changed} setError=${setError} setNotice=${setNotice} />`
+        onChanged=${changed} setError=${setError} setNotice=${setNotice}
+        mayRename=${canAdmin(access, 'folders', 'update')} mayDelete=${canAdmin(access, 'folders', 'delete')} />`
       }
       <${ErrorBox} error=${actionError} />
       <${Notice}>${notice}<//>
@@ -236,16 +260,20 @@ export function FoldersPage({ params, org, navigate }) {
         <span class="muted" aria-live="polite">${inFolder.length} report(s)</span>
       </div>
       ${
+        maySelect &&
         selected.size > 0 &&
         html`<div class="toolbar selection" role="group" aria-label="Selected reports">
         <span>${selected.size} selected</span>
-        <label for="move-to">Move to</label>
+        ${
+          mayUpdate &&
+          html`<label for="move-to">Move to</label>
         <select id="move-to" value=${moveTo} onChange=${(e) => setMoveTo(e.currentTarget.value)}>
           <option value="">Choose a folder…</option>
-          ${data.folders.filter((f) => f.folderId !== folderId).map((f) => html`<option value=${f.folderId}>${f.name}</option>`)}
+          ${data.folders.filter((f) => f.folderId !== folderId && moveTargets.has(f.folderId)).map((f) => html`<option value=${f.folderId}>${f.name}</option>`)}
         </select>
-        <button type="button" onClick=${move} disabled=${!moveTo}>Move</button>
-        <button type="button" class="danger" onClick=${removeSelected}>Delete selected</button>
+        <button type="button" onClick=${move} disabled=${!moveTo}>Move</button>`
+        }
+        ${mayDeleteReports && html`<button type="button" class="danger" onClick=${removeSelected}>Delete selected</button>`}
         <button type="button" onClick=${() => setSelected(new Set())}>Clear selection</button>
       </div>`
       }
@@ -255,20 +283,20 @@ export function FoldersPage({ params, org, navigate }) {
           : html`<div class="table-wrap"><table>
         <caption class="sr-only">Reports in ${folder?.name ?? folderId}</caption>
         <thead><tr>
-          <th scope="col"><input type="checkbox" aria-label="Select all shown" checked=${allShownSelected} onChange=${toggleAll} /></th>
+          ${maySelect && html`<th scope="col"><input type="checkbox" aria-label="Select all shown" checked=${allShownSelected} onChange=${toggleAll} /></th>`}
           <th scope="col">Report</th><th scope="col">Schedule</th><th scope="col">Next run</th>
           <th scope="col">Last run</th><th scope="col">Enabled</th>
         </tr></thead>
         <tbody>
           ${shown.map(
             (r) => html`<tr key=${r.report_id}>
-            <td><input type="checkbox" aria-label=${`Select ${r.name}`} checked=${selected.has(r.report_id)} onChange=${() => toggle(r.report_id)} /></td>
+            ${maySelect && html`<td><input type="checkbox" aria-label=${`Select ${r.name}`} checked=${selected.has(r.report_id)} onChange=${() => toggle(r.report_id)} /></td>`}
             <td><a href=${href(`${base}/reports/${encodeURIComponent(r.report_id)}`)}>${r.name}</a>
               ${r.title && r.title !== r.name ? html`<div class="muted">${r.title}</div>` : null}</td>
             <td>${scheduleInWords(r.frequency, r.start ?? r.created_at, r.timezone)}</td>
             <td>${r.enabled ? when(r.next_run_at) : html`<span class="muted">paused</span>`}</td>
             <td><${LastRun} run=${r.last_run} /></td>
-            <td><${EnabledSwitch} key=${`${r.report_id}:${r.enabled}`} org=${org} report=${r} onChanged=${reload} setError=${setError} /></td>
+            <td><${EnabledSwitch} key=${`${r.report_id}:${r.enabled}`} org=${org} report=${r} onChanged=${reload} setError=${setError} mayChange=${mayUpdate} /></td>
           </tr>`,
           )}
         </tbody>
