@@ -19,3 +19,13 @@ routes.push(
   { pattern: '/o/:org/admin/members', page: MembersPage },
   { pattern: '/o/:org/admin/tokens', page: TokensPage },
 )
+
+// Report editor and report page (appended; `new` before `:id`, which would match it too).
+import { ReportPage } from './pages/report.js'
+import { ReportEditorPage } from './pages/report-editor.js'
+
+routes.push(
+  { pattern: '/o/:org/reports/new', page: ReportEditorPage },
+  { pattern: '/o/:org/reports/:id/edit', page: ReportEditorPage },
+  { pattern: '/o/:org/reports/:id', page: ReportPage },
+)
