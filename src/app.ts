@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { DOWNLOAD_PREFIX } from './delivery/links.ts'
 import type { AppDeps, AppEnv } from './http/env.ts'
-import { envelope, errorResponse } from './http/errors.ts'
+import { envelope, errorResponse, errorStyle } from './http/errors.ts'
 import { authenticate, orgContext } from './http/middleware/auth.ts'
 import { provideDeps } from './http/middleware/deps.ts'
 import { requestLog } from './http/middleware/request-log.ts'
@@ -14,6 +14,7 @@ import { folderRoutes } from './http/routes/folders.ts'
 import { healthRoutes } from './http/routes/health.ts'
 import { jobRoutes } from './http/routes/jobs.ts'
 import { orgRoutes } from './http/routes/orgs.ts'
+import { reportDataRoutes } from './http/routes/report-data.ts'
 import { reportOutputRoutes } from './http/routes/report-output.ts'
 import { reportRoutes } from './http/routes/reports.ts'
 import { reportV1Routes } from './http/routes/reports-v1.ts'
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Dependencies first: everything after, the request log included, may rely on them.
   app.use('*', provideDeps(deps))
   app.use('*', requestLog(deps))
+  // Seed 000's routes answer errors in its shape, from authentication on (same mapper).
+  app.use('/api/v1/*', errorStyle('seed000'))
   app.onError((err, c) => errorResponse(c, err))
   app.notFound((c) => envelope(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`))
 
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   inOrg('/v2/:org/roles', roleRoutes)
   inOrg('/v2/:org/jobs', jobRoutes)
   inOrg('/v2/:org/documents', documentRoutes)
+  inOrg('/v1/:org/reports', reportDataRoutes)
   inOrg('/:org/reports', runV1Routes)
   inOrg('/:org/reports', reportV1Routes)
 

@@ -42,5 +42,7 @@ export interface AppEnv {
     deps: AppDeps
     principal: Principal
     ctx: Ctx
+    /** The envelope's spelling for this route family (see errorStyle in errors.ts). */
+    errorStyle?: 'herald' | 'seed000'
   }
 }

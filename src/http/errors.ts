@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DomainError, type ErrorCode, type FieldError, RateLimitedError } from '../errors.ts'
 import { isDataException } from '../lib/sqlstate.ts'
@@ -44,6 +44,28 @@ export function envelopeBody(
   return body
 }
 
+/**
+ * How a route family writes the envelope. `herald` is the default above; `seed000` is the shape
+ * seed 000 documents, `{"error": {"code", "message"}}`. Same status, same message, chosen per
+ * route by `errorStyle()`: one mapper, two spellings of its answer.
+ */
+export type ErrorStyle = 'herald' | 'seed000'
+
+/** Seed 000 knows four codes; the others keep their own name (the status says the rest). */
+const SEED000_CODE: Partial<Record<ErrorCode, string>> = {
+  validation_failed: 'bad_request',
+  payload_too_large: 'bad_request',
+  unsupported_media_type: 'bad_request',
+}
+
+/** Selects the envelope's style for the routes it is mounted on, before authentication runs. */
+export function errorStyle(style: ErrorStyle): MiddlewareHandler {
+  return async function errorStyleMiddleware(c, next) {
+    c.set('errorStyle', style)
+    await next()
+  }
+}
+
 export function envelope(
   c: Context,
   code: ErrorCode,
@@ -52,6 +74,9 @@ export function envelope(
   status: ContentfulStatusCode = STATUS[code],
   description?: string,
 ): Response {
+  if ((c.get('errorStyle') as ErrorStyle | undefined) === 'seed000') {
+    return c.json({ error: { code: SEED000_CODE[code] ?? code, message } }, status)
+  }
   return c.json(envelopeBody(c, code, message, fields, status, description), status)
 }
 

@@ -17,6 +17,8 @@ export interface Operation {
   /** Media types the success body is also served as (e.g. application/hal+json). */
   responseTypes?: string[]
   public?: boolean
+  /** The route family answers errors in seed 000's `{error: {code, message}}` shape. */
+  errorStyle?: 'seed000'
 }
 
 const operations: Operation[] = []
@@ -75,6 +77,9 @@ export function openApiDocument(version: string): unknown {
         }
       }
     }
+    const errorRef = {
+      $ref: `#/components/schemas/${op.errorStyle === 'seed000' ? 'Seed000Error' : 'Error'}`,
+    }
     // Every credential check is throttled (src/auth/sign-in-throttle.ts).
     if (!op.public) {
       responses['429'] ??= {
@@ -86,12 +91,12 @@ export function openApiDocument(version: string): unknown {
             schema: { type: 'integer' },
           },
         },
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: { 'application/json': { schema: errorRef } },
       }
     }
     responses.default = {
       description: 'Error envelope',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      content: { 'application/json': { schema: errorRef } },
     }
     paths[p] ??= {}
     paths[p][op.method] = {
@@ -141,6 +146,25 @@ export function openApiDocument(version: string): unknown {
               items: {
                 type: 'object',
                 properties: { name: { type: 'string' }, description: { type: 'string' } },
+              },
+            },
+          },
+        },
+        Seed000Error: {
+          type: 'object',
+          required: ['error'],
+          description: 'The error shape of /api/v1 (seed 000): same statuses and messages',
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: {
+                  type: 'string',
+                  description:
+                    'bad_request, unauthorized, forbidden or not_found (others: rate_limited, unavailable, internal)',
+                },
+                message: { type: 'string' },
               },
             },
           },

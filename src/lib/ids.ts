@@ -22,4 +22,11 @@ export function newId(): string {
 }
 
 export const ORG_ID_RE = /^[a-zA-Z0-9_-]{1,64}$/
+
+/**
+ * Path segments after /api that are API versions, never orgs: `/api/v2/reports` would otherwise
+ * read as org `v2`'s OpenObserve v1 reports, and `/api/v1/{org}/…` is seed 000's.
+ */
+export const RESERVED_ORG_IDS: readonly string[] = ['v1', 'v2']
+export const isReservedOrgId = (id: string) => RESERVED_ORG_IDS.includes(id.toLowerCase())
 export const KSUID_RE = /^[0-9A-Za-z]{27}$/

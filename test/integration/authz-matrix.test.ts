@@ -344,6 +344,16 @@ describe('authorization matrix', () => {
       },
     },
 
+    {
+      // Seed 000: runs the data panels now; a read (`get`), so viewers may.
+      op: 'POST /api/v1/:org/reports/:id/run',
+      expect: read,
+      call: async (f) => ({
+        path: `/api/v1/${org}/reports/${await mk.report(f.rf)}/run`,
+        body: {},
+      }),
+    },
+
     // Reports v1: the `default` folder whatever the column.
     {
       op: 'GET /api/:org/reports',

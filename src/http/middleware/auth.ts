@@ -5,7 +5,7 @@ import { sessionPrincipal } from '../../auth/sessions.ts'
 import { auditDenial } from '../../authz/denials.ts'
 import { AccessDeniedError } from '../../authz/require.ts'
 import { ForbiddenError, ValidationError } from '../../errors.ts'
-import { ORG_ID_RE } from '../../lib/ids.ts'
+import { isReservedOrgId, ORG_ID_RE } from '../../lib/ids.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
 import { ORG_OBJECT } from '../../permissions.ts'
 import { discardUpcomingRuns } from '../../runs/store/runs.ts'
@@ -61,6 +61,11 @@ export const orgContext: MiddlewareHandler<AppEnv> = async function orgContext(c
   if (!ORG_ID_RE.test(org)) {
     throw new ValidationError([
       { name: 'org', description: 'Org ids are 1-64 letters, digits, _ or -' },
+    ])
+  }
+  if (isReservedOrgId(org)) {
+    throw new ValidationError([
+      { name: 'org', description: `"${org}" is an API version, not an org (reserved)` },
     ])
   }
   const deps = c.get('deps')

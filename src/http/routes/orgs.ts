@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { ForbiddenError } from '../../errors.ts'
-import { ORG_ID_RE } from '../../lib/ids.ts'
+import { isReservedOrgId, ORG_ID_RE } from '../../lib/ids.ts'
 import { describeMe } from '../../orgs/me.ts'
 import { ensureOrg } from '../../orgs/orgs.ts'
 import { ACTIONS } from '../../permissions.ts'
@@ -11,7 +11,10 @@ import { documentRoute } from '../openapi.ts'
 import { ok } from '../respond.ts'
 
 const orgBody = z.object({
-  id: z.string().regex(ORG_ID_RE, 'Org ids are 1-64 letters, digits, _ or -'),
+  id: z
+    .string()
+    .regex(ORG_ID_RE, 'Org ids are 1-64 letters, digits, _ or -')
+    .refine((id) => !isReservedOrgId(id), 'v1 and v2 are API versions, reserved: not org ids'),
   name: z.string().trim().min(1).max(256).optional(),
 })
 

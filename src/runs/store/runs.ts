@@ -75,6 +75,48 @@ export async function insertQueuedRuns(
   return rows.map((raw) => RUN_COLUMNS.map(raw) as RunRow)
 }
 
+/** A run that was carried out as it was asked for (seed 000's synchronous run): history only. */
+export interface CompletedRun {
+  id: string
+  org: string
+  reportId: string
+  trigger: RunTrigger
+  parameters: RunParameters
+  state: 'succeeded' | 'failed'
+  error: string | null
+  requestedBy: string | null
+  startedMs: number
+  finishedMs: number
+}
+
+/**
+ * Records a run no worker ever held: it went from asked to finished inside one request, so it
+ * is written once, already final (nothing to claim, lease or retry).
+ */
+export async function insertCompletedRun(tx: Executor, run: CompletedRun): Promise<RunRow> {
+  const started = new Date(run.startedMs)
+  const finished = new Date(run.finishedMs)
+  const [row] = await tx
+    .insert(reportRuns)
+    .values({
+      id: run.id,
+      org: run.org,
+      reportId: run.reportId,
+      trigger: run.trigger,
+      state: run.state,
+      parameters: run.parameters,
+      runAfter: started,
+      createdAt: started,
+      updatedAt: finished,
+      startedAt: started,
+      finishedAt: finished,
+      error: run.error,
+      requestedBy: run.requestedBy,
+    })
+    .returning()
+  return row!
+}
+
 /** $1 worker id, $2 lease expiry, $3 now, $4 how many. */
 const CLAIM_SQL = `
   with claimed as (
