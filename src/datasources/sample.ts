@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import { DirectoryLockedError, lockDataDir } from '../db/pglite-lock.ts'
+import { pgliteEntry, pgliteStartParams } from '../db/pglite-settings.ts'
 import {
   type Connection,
   DatasourceUnavailableError,
@@ -32,7 +31,10 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 ;(async () => {
   const { PGlite } = await import(workerData.pgliteUrl)
-  const db = workerData.dataDir ? await PGlite.create(workerData.dataDir) : await PGlite.create()
+  const opts = { startParams: [...PGlite.defaultStartParams, ...workerData.extraParams] }
+  const db = workerData.dataDir
+    ? await PGlite.create(workerData.dataDir, opts)
+    : await PGlite.create(opts)
   parentPort.on('message', async (m) => {
     if (m.close) {
       await db.close().catch(() => {})
@@ -50,10 +52,6 @@ const { parentPort, workerData } = require('node:worker_threads')
   parentPort.postMessage({ ready: true })
 })().catch((e) => parentPort.postMessage({ fatal: String((e && e.stack) || e) }))
 `
-
-function pgliteEntry(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href
-}
 
 /** An error raised by the database in the thread, with its SQLSTATE. */
 export class SampleQueryError extends Error {
@@ -93,7 +91,12 @@ class SampleThread {
     this.ready.catch(() => {})
     this.worker = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { pgliteUrl: pgliteEntry(), dataDir },
+      workerData: {
+        pgliteUrl: pgliteEntry(),
+        dataDir,
+        // The sample is a few MB: 16 MB of shared buffers hold all of it.
+        extraParams: pgliteStartParams([], '16MB'),
+      },
     })
     // Never the reason the process stays up; close() ends it on shutdown.
     this.worker.unref()

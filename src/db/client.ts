@@ -3,6 +3,7 @@ import type { SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
+import { createPgliteDirIfMissing, pgliteStartParams } from './pglite-settings.ts'
 import * as schema from './schema/index.ts'
 
 export type Schema = typeof schema
@@ -113,6 +114,10 @@ export async function wrapPglite(pg: PGlite): Promise<Database> {
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
-  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create()
+  const startParams = pgliteStartParams(PGlite.defaultStartParams, '32MB')
+  if (dataDir) await createPgliteDirIfMissing(dataDir)
+  const pg = dataDir
+    ? await PGlite.create(dataDir, { startParams })
+    : await PGlite.create({ startParams })
   return wrapPglite(pg)
 }
