@@ -9,6 +9,7 @@ import { BadRequestError, NotFoundError, UnavailableError } from '../errors.ts'
 import { dashboardFolder } from '../permissions.ts'
 import type { BindValue } from '../render/bind-query.ts'
 import { csvFilename, renderCsv, safeFilename } from '../render/csv.ts'
+import { jsonBulkDocument, jsonDocument } from '../render/json.ts'
 import type { Renderer } from '../render/pool.ts'
 import type { Panel, RenderedPanel, RenderInput, RenderTab } from '../render/types.ts'
 import { ianaZoneOf } from '../schedule/zone.ts'
@@ -22,7 +23,7 @@ import { checkVariables } from './variables.ts'
  * datasource, then the files a report type asks for. Shared by report runs and the preview.
  */
 
-export type OutputFormat = 'pdf' | 'png' | 'csv'
+export type OutputFormat = 'pdf' | 'png' | 'csv' | 'json' | 'json_bulk'
 export type DashboardRow = typeof dashboards.$inferSelect
 type Tab = DashboardDefinition['tabs'][number]
 export type VariableValues = Record<string, string | string[]>
@@ -45,6 +46,8 @@ export const MEDIA_TYPES: Record<OutputFormat, string> = {
   pdf: 'application/pdf',
   png: 'image/png',
   csv: 'text/csv',
+  json: 'application/json',
+  json_bulk: 'application/x-ndjson',
 }
 
 /** The dashboard of a run, by id within the report's org (runs act for the report, not a user). */
@@ -146,7 +149,7 @@ export async function queryPanels(
  * renderer's threads, never on this event loop; CSV is the rows as text.
  */
 export async function renderFiles(
-  format: OutputFormat,
+  format: 'pdf' | 'png' | 'csv',
   input: RenderInput,
   renderer: Renderer,
   signal?: AbortSignal,
@@ -185,6 +188,8 @@ export interface EntryRenderRequest {
   panel?: string
   /** When the report is drawn: the header's "Generated" time. */
   nowMs: number
+  /** json/json_bulk: the report named in the document (the dashboard's title when absent). */
+  reportName?: string
   /** Also a PNG of the first tab, shown inline in a PDF email (imagePreview). */
   previewImage?: boolean
   signal?: AbortSignal
@@ -246,7 +251,21 @@ export async function renderDashboardEntry(
   const inputOf = (tab: RenderTab): RenderInput => ({ ...base, ...tab })
   const files: RenderedFile[] = []
   const { renderer } = services
-  if (r.format === 'pdf') {
+  if (r.format === 'json' || r.format === 'json_bulk') {
+    // One document per entry, every tab's data panels in it: the data, not one file per panel.
+    const doc = {
+      report: r.reportName ?? r.dashboard.title,
+      timezone: r.timeZone,
+      timespan: { from: r.from.toISOString(), to: r.to.toISOString() },
+      panels: rendered.flatMap((t) => t.panels),
+    }
+    const text = r.format === 'json' ? jsonDocument(doc) : jsonBulkDocument(doc)
+    files.push({
+      mediaType: MEDIA_TYPES[r.format],
+      filename: safeFilename(doc.report, r.format === 'json' ? 'json' : 'ndjson'),
+      bytes: Buffer.from(text, 'utf8'),
+    })
+  } else if (r.format === 'pdf') {
     const [first, ...more] = rendered
     files.push(
       ...(await renderFiles('pdf', { ...inputOf(first!), moreTabs: more }, renderer, r.signal)),

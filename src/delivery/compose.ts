@@ -57,6 +57,8 @@ const EXTENSIONS: Record<string, string> = {
   'application/pdf': '.pdf',
   'image/png': '.png',
   'text/csv': '.csv',
+  'application/json': '.json',
+  'application/x-ndjson': '.ndjson',
 }
 
 /** OpenObserve's rule: ASCII letters, digits, `-`, `_` and space stay; the rest becomes `_`. */

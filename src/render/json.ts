@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import type { PanelData } from './types.ts'
+import type { PanelData, RenderedPanel } from './types.ts'
 
 /** A panel's result as seed 000 and the JSON outputs carry it: column names, rows of cells. */
 export interface PanelTable {
@@ -32,4 +32,39 @@ export function panelTable(data: PanelData, zone = 'UTC'): PanelTable {
     columns: [...data.columns],
     rows: data.rows.map((row) => data.columns.map((c) => jsonCell(row[c], zone))),
   }
+}
+
+/** What a json / json_bulk output describes: one report entry's data panels over its range. */
+export interface JsonOutput {
+  report: string
+  timezone: string
+  timespan: { from: string; to: string }
+  panels: RenderedPanel[]
+}
+
+const dataPanels = (o: JsonOutput) => o.panels.filter((p) => p.panel.query && p.data)
+
+/** `json`: one document, `{report, timezone, timespan, panels: [{title, columns, rows}]}`. */
+export function jsonDocument(o: JsonOutput): string {
+  const panels = dataPanels(o).map((p) => ({
+    title: p.panel.title,
+    ...panelTable(p.data!, o.timezone),
+  }))
+  return `${JSON.stringify({ report: o.report, timezone: o.timezone, timespan: o.timespan, panels }, null, 2)}\n`
+}
+
+/**
+ * `json_bulk`: newline-delimited JSON, one line per row, `{"panel": title, "row": {column:
+ * value}}`; the row is nested so a column named `panel` cannot hide the title.
+ */
+export function jsonBulkDocument(o: JsonOutput): string {
+  const lines: string[] = []
+  for (const p of dataPanels(o)) {
+    const { columns, rows } = panelTable(p.data!, o.timezone)
+    for (const cells of rows) {
+      const row = Object.fromEntries(columns.map((c, i) => [c, cells[i]]))
+      lines.push(JSON.stringify({ panel: p.panel.title, row }))
+    }
+  }
+  return lines.map((l) => `${l}\n`).join('')
 }

@@ -43,7 +43,7 @@ export const reportDashboardSchema = z.object({
     .max(100)
     .default([]),
   timerange: timerangeSchema.default({ type: 'relative', period: '1w', from: 0, to: 0 }),
-  report_type: z.enum(['pdf', 'png', 'csv']).default('pdf'),
+  report_type: z.enum(['pdf', 'png', 'csv', 'json', 'json_bulk']).default('pdf'),
   email_attachment_type: z.enum(['standard', 'inline']).default('standard'),
   attachment_dimensions: z
     .object({ width: z.number().int(), height: z.number().int() })

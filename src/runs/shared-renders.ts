@@ -17,6 +17,8 @@ export interface RenderKeyParts {
   timeZone: string
   variables: Record<string, string | string[]>
   format: string
+  /** json/json_bulk name the report inside the document. */
+  reportName?: string
   width?: number
   height?: number
   /** A PNG preview is drawn too (imagePreview on a PDF email). */

@@ -45,7 +45,7 @@ documentRoute({
   body: dashboardInputSchema,
 })
 const renderQuery = z.object({
-  format: z.enum(['pdf', 'png', 'csv']).default('pdf'),
+  format: z.enum(['pdf', 'png', 'csv', 'json', 'json_bulk']).default('pdf'),
   tab: z.string().min(1).max(128).optional(),
   period: z.string().min(2).max(32).default('7d'),
   timezone: z.string().min(1).max(128).optional(),
@@ -66,7 +66,8 @@ const renderBody = z
 documentRoute({
   method: 'post',
   path: `${BASE}/:id/render`,
-  summary: 'Render a dashboard now (pdf, png, or one panel as csv) for the period ending now',
+  summary:
+    'Render a dashboard now (pdf, png, one panel as csv, or the tab as json / json_bulk) for the period ending now',
   tag: 'dashboards',
   query: renderQuery,
   body: renderBody,
