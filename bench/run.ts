@@ -12,7 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const BENCHES: Record<string, { file: string; what: string }> = {
   burst: {
     file: 'burst.ts',
-    what: '10,000 reports due at one instant, no-op runs: lateness vs graphile-worker',
+    what: 'reports due at one instant (--n, default 10,000), no-op runs: lateness vs graphile-worker',
   },
   steady: {
     file: 'steady.ts',
@@ -23,7 +23,7 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   render: { file: 'render.ts', what: '6-panel dashboard to PDF and PNG' },
   pipeline: {
     file: 'pipeline.ts',
-    what: '1,000 reports of the sample dashboard (PDF) due at once, distinct and same inputs',
+    what: 'reports of the sample dashboard (PDF) due at once (--n, default 1,000), distinct and same inputs',
   },
   authz: { file: 'authz.ts', what: 'Casbin folder checks/s with 10,000 grants' },
 }
@@ -46,7 +46,8 @@ function run(name: string, args: string[]): number {
     console.log(`SKIP ${name}: bench/${b.file} does not exist yet`)
     return 0
   }
-  console.error(`# ${name}: ${b.what}`)
+  // The flags in the heading: a run with --n 100 must not read as one of the default size.
+  console.error(`# ${[name, ...args].join(' ')}: ${b.what}`)
   const child = spawnSync(
     process.execPath,
     [...process.execArgv, path.join(here, b.file), ...args],
