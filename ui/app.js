@@ -9,7 +9,7 @@ import { routes } from './routes.js'
 
 /**
  * The shell: who is signed in (GET /api/v2/me), the org switcher, the nav and sign out. Pages
- * live in routes.js; every page gets {params, query, me, org, navigate}.
+ * live in routes.js; every page gets {params, query, me, org, navigate, reloadMe}.
  */
 
 const ORG_KEY = 'herald.org'
@@ -113,7 +113,7 @@ function App() {
   for (const r of routes) {
     const params = match(r.pattern, path)
     if (params) {
-      page = html`<${r.page} key=${r.pattern} params=${params} query=${query} me=${me} org=${org} navigate=${navigate} />`
+      page = html`<${r.page} key=${r.pattern} params=${params} query=${query} me=${me} org=${org} navigate=${navigate} reloadMe=${loadMe} />`
       break
     }
   }

@@ -80,9 +80,15 @@ describe.skipIf(!run)('web UI: report editor', () => {
       .toContain('Sundays at 09:00, Europe/Berlin')
 
     await page.getByRole('button', { name: 'Preview dashboard' }).click()
-    await page.getByRole('img', { name: /Preview of the dashboard/ }).waitFor({ timeout: 30_000 })
+    // The first render after start can be slow on a loaded machine; an error would show instead.
+    await page
+      .locator('.dash-preview img, .dash-preview .error')
+      .first()
+      .waitFor({ timeout: 90_000 })
+    expect(await page.locator('.dash-preview .error').count()).toBe(0)
+    await page.getByRole('img', { name: /Preview of the dashboard/ }).waitFor()
     await checkPage(page, 'report-editor-new')
-  }, 120_000)
+  }, 150_000)
 
   it('shows the API’s verdict on a bad recipient next to the recipients field', async () => {
     const recipients = page.getByLabel('Email recipients')

@@ -148,7 +148,7 @@ function EnabledSwitch({ org, report, onChanged, setError, mayChange }) {
   </label>`
 }
 
-export function FoldersPage({ params, me, org, navigate }) {
+export function FoldersPage({ params, me, org, navigate, reloadMe }) {
   const { data, error, loading, reload } = useLoad((signal) => loadAll(org, signal), [org])
   // Without a folder in the address: `default`, or the first one the caller may see.
   const folderId = params.folderId ?? data?.folders[0]?.folderId ?? 'default'
@@ -190,6 +190,8 @@ export function FoldersPage({ params, me, org, navigate }) {
   async function changed(nextFolder) {
     setSelected(new Set())
     reload()
+    // A new or renamed folder changes what GET /me allows (New report in the new folder).
+    await reloadMe?.()
     if (nextFolder && nextFolder !== folderId)
       navigate(`/o/${encodeURIComponent(org)}/folders/${encodeURIComponent(nextFolder)}`)
   }
