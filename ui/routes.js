@@ -29,3 +29,12 @@ routes.push(
   { pattern: '/o/:org/reports/:id/edit', page: ReportEditorPage },
   { pattern: '/o/:org/reports/:id', page: ReportPage },
 )
+
+// Run history and one run (issue 13, items 4–5). The report page links here.
+import { RunPage } from './pages/run.js'
+import { RunsPage } from './pages/runs.js'
+
+routes.push(
+  { pattern: '/o/:org/reports/:id/runs', page: RunsPage },
+  { pattern: '/o/:org/reports/:id/runs/:runId', page: RunPage },
+)

@@ -3,6 +3,7 @@ import { html } from '../lib/html.js'
 import { href } from '../lib/router.js'
 import { scheduleInWords } from '../lib/schedule.js'
 import { ErrorBox, PageTitle, useLoad, when } from '../lib/ui.js'
+import { ReportRuns } from './runs.js'
 
 /**
  * One report (/o/:org/reports/:id): title, schedule in words, recipients, an Edit button, and the
@@ -29,7 +30,7 @@ export function ReportSummary({ org, report }) {
  * @param {{params: {id: string}, org: string, runs?: unknown}} props  `runs` replaces the
  *   placeholder of the Runs section (for the run pages).
  */
-export function ReportPage({ params, org, runs }) {
+export function ReportPage({ params, org, runs, navigate }) {
   const { data, error } = useLoad(
     async (signal) => {
       const [report, folders] = await Promise.all([
@@ -58,7 +59,7 @@ export function ReportPage({ params, org, runs }) {
     <${ReportSummary} org=${org} report=${data} />
     <section class="runs" id="runs" aria-labelledby="runs-heading">
       <h2 id="runs-heading">Runs</h2>
-      ${runs ?? html`<p class="muted">Run history appears here.</p>`}
+      ${runs ?? html`<${ReportRuns} org=${org} reportId=${data.id} navigate=${navigate} />`}
     </section>
   </section>`
 }
