@@ -154,9 +154,15 @@ describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
         .poll(() => page.locator('.facts .state').innerText(), { timeout: 30_000 })
         .toMatch(/cancelled|succeeded/)
     }
+    // The run as the API has it (and so its mail, if it won the race) is over before the next test.
+    const runUrl = `/api/v2/default/reports/${reportId}/runs/${made.body.run_id}`
     await expect
-      .poll(() => page.locator('.facts .state').innerText(), { timeout: 60_000 })
+      .poll(async () => (await call('GET', runUrl)).body.state, { timeout: 60_000 })
       .toMatch(/cancelled|succeeded/)
+    const final = (await call('GET', runUrl)).body.state
+    await expect
+      .poll(() => page.locator('.facts .state').innerText(), { timeout: 10_000 })
+      .toBe(final)
   })
 
   it('dry-runs from the dialog and shows what would have been sent', async () => {
