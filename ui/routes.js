@@ -38,3 +38,7 @@ routes.push(
   { pattern: '/o/:org/reports/:id/runs', page: RunsPage },
   { pattern: '/o/:org/reports/:id/runs/:runId', page: RunPage },
 )
+
+import { DatasourcesPage } from './pages/admin-datasources.js'
+
+routes.push({ pattern: '/o/:org/admin/datasources', page: DatasourcesPage })

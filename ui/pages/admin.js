@@ -34,7 +34,7 @@ export const ADMIN_SECTIONS = [
 ]
 
 // Roles and datasources pages are on their way.
-const READY = new Set(['members', 'tokens'])
+const READY = new Set(['members', 'tokens', 'datasources'])
 
 /** The sections the caller may list; a forced address to another still answers the API's 403. */
 function visibleSections(me, org) {
