@@ -1,3 +1,4 @@
+import { accessIn, canInFolder } from '../lib/access.js'
 import { api, orgPath } from '../lib/api.js'
 import { html } from '../lib/html.js'
 import { href } from '../lib/router.js'
@@ -30,7 +31,7 @@ export function ReportSummary({ org, report }) {
  * @param {{params: {id: string}, org: string, runs?: unknown}} props  `runs` replaces the
  *   placeholder of the Runs section (for the run pages).
  */
-export function ReportPage({ params, org, runs, navigate }) {
+export function ReportPage({ params, org, me, runs, navigate }) {
   const { data, error } = useLoad(
     async (signal) => {
       const [report, folders] = await Promise.all([
@@ -50,16 +51,24 @@ export function ReportPage({ params, org, runs, navigate }) {
   if (error) return html`<${PageTitle}>Report<//><${ErrorBox} error=${error} />`
   if (!data) return html`<p class="loading">Loading the report…</p>`
   const base = `/o/${encodeURIComponent(org)}`
+  const access = accessIn(me, org)
   return html`<section class="report-page">
     <div class="heading-row">
       <${PageTitle}>${data.title || data.name}<//>
-      <a class="button primary" href=${href(`${base}/reports/${encodeURIComponent(data.id)}/edit`)}>Edit</a>
+      ${
+        canInFolder(access, data.folderId, 'update') &&
+        html`<a class="button primary" href=${href(`${base}/reports/${encodeURIComponent(data.id)}/edit`)}>Edit</a>`
+      }
     </div>
     ${data.description && html`<p>${data.description}</p>`}
     <${ReportSummary} org=${org} report=${data} />
     <section class="runs" id="runs" aria-labelledby="runs-heading">
       <h2 id="runs-heading">Runs</h2>
-      ${runs ?? html`<${ReportRuns} org=${org} reportId=${data.id} navigate=${navigate} />`}
+      ${
+        runs ??
+        html`<${ReportRuns} org=${org} reportId=${data.id} navigate=${navigate}
+        canTrigger=${canInFolder(access, data.folderId, 'trigger')} />`
+      }
     </section>
   </section>`
 }

@@ -1,8 +1,17 @@
 import { useEffect, useState } from 'preact/hooks'
+import { accessIn, canInFolder } from '../lib/access.js'
 import { api } from '../lib/api.js'
 import { html } from '../lib/html.js'
 import { href } from '../lib/router.js'
-import { historyPath, isFinal, rangeOfRun, runApi, runPagePath, stateWords } from '../lib/runs.js'
+import {
+  historyPath,
+  isFinal,
+  rangeOfRun,
+  reportApi,
+  runApi,
+  runPagePath,
+  stateWords,
+} from '../lib/runs.js'
 import { ErrorBox, Notice, PageTitle, useLoad, when } from '../lib/ui.js'
 import { RunNowButton } from './run-now.js'
 
@@ -98,7 +107,7 @@ function DryRunResult({ result }) {
     </dl>`
 }
 
-export function RunPage({ params, org, navigate }) {
+export function RunPage({ params, org, me, navigate }) {
   const { id: reportId, runId } = params
   const {
     data: run,
@@ -108,6 +117,13 @@ export function RunPage({ params, org, navigate }) {
     (signal) => api('GET', runApi(org, reportId, runId), undefined, { signal }),
     [org, reportId, runId],
   )
+  // The report's folder decides what the caller may do here (trigger: run again, cancel, retry).
+  const report = useLoad(
+    (signal) => api('GET', reportApi(org, reportId), undefined, { signal }),
+    [org, reportId],
+  )
+  const canTrigger =
+    !!report.data && canInFolder(accessIn(me, org), report.data.folderId, 'trigger')
   const [actionError, setActionError] = useState(null)
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
@@ -143,7 +159,7 @@ export function RunPage({ params, org, navigate }) {
     <p class="crumbs"><a href=${href(historyPath(org, reportId))}>Run history</a></p>
     <div class="heading-row">
       <${PageTitle}>Run of ${when(run.created_at)}<//>
-      <${RunNowButton} org=${org} reportId=${reportId} label="Run again"
+      <${RunNowButton} org=${org} reportId=${reportId} label="Run again" allowed=${canTrigger}
         onStarted=${(next) => navigate(runPagePath(org, reportId, next))} />
     </div>
     <${ErrorBox} error=${actionError} />
@@ -162,11 +178,13 @@ export function RunPage({ params, org, navigate }) {
     </dl>
     <div class="actions">
       ${
+        canTrigger &&
         run.state === 'queued' &&
         html`<button type="button" class="danger" disabled=${busy}
           onClick=${() => act('/cancel', () => 'Run cancelled')}>Cancel run</button>`
       }
       ${
+        canTrigger &&
         final &&
         failed.length > 0 &&
         html`<button type="button" disabled=${busy}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { accessIn, canInFolder } from '../lib/access.js'
 import { api } from '../lib/api.js'
 import { html } from '../lib/html.js'
 import { href } from '../lib/router.js'
@@ -46,7 +47,7 @@ function rangeOf(run) {
   return r ? `${when(r.from)} – ${when(r.to)}` : html`<span class="muted">—</span>`
 }
 
-export function RunsPage({ params, query, org, navigate }) {
+export function RunsPage({ params, query, org, me, navigate }) {
   const reportId = params.id
   const limitRaw = Number(query.get('limit'))
   const limit =
@@ -86,6 +87,7 @@ export function RunsPage({ params, query, org, navigate }) {
       ${
         report.data &&
         html`<${RunNowButton} org=${org} reportId=${reportId}
+        allowed=${canInFolder(accessIn(me, org), report.data.folderId, 'trigger')}
         onStarted=${(runId) => navigate(runPagePath(org, reportId, runId))} />`
       }
     </div>
@@ -140,14 +142,14 @@ export function RunsPage({ params, query, org, navigate }) {
  * The Runs section of the report page: Run now, the five latest runs, a link to the history.
  * @param {{org: string, reportId: string, navigate: (path: string) => void}} props
  */
-export function ReportRuns({ org, reportId, navigate }) {
+export function ReportRuns({ org, reportId, navigate, canTrigger = true }) {
   const latest = useLoad(
     (signal) => api('GET', listUrl(org, reportId, { limit: 5 }), undefined, { signal }),
     [org, reportId],
   )
   const list = latest.data?.list ?? []
   return html`<div class="actions">
-      <${RunNowButton} org=${org} reportId=${reportId}
+      <${RunNowButton} org=${org} reportId=${reportId} allowed=${canTrigger}
         onStarted=${(runId) => navigate(runPagePath(org, reportId, runId))} />
       <a class="button" href=${href(historyPath(org, reportId))}>Run history</a>
     </div>
