@@ -28,6 +28,10 @@ export const timerangeSchema = z.object({
   to: z.number().int().default(0),
 })
 
+/** The formats a report entry renders in; a trigger's `format` picks among the same. */
+export const REPORT_TYPES = ['pdf', 'png', 'csv', 'json', 'json_bulk'] as const
+export type ReportType = (typeof REPORT_TYPES)[number]
+
 export const reportDashboardSchema = z.object({
   dashboard: z.string().min(1, 'dashboard is required'),
   folder: z.string().default('default'),
@@ -43,7 +47,7 @@ export const reportDashboardSchema = z.object({
     .max(100)
     .default([]),
   timerange: timerangeSchema.default({ type: 'relative', period: '1w', from: 0, to: 0 }),
-  report_type: z.enum(['pdf', 'png', 'csv', 'json', 'json_bulk']).default('pdf'),
+  report_type: z.enum(REPORT_TYPES).default('pdf'),
   email_attachment_type: z.enum(['standard', 'inline']).default('standard'),
   attachment_dimensions: z
     .object({ width: z.number().int(), height: z.number().int() })

@@ -1,5 +1,6 @@
 import type { reportRuns } from '../db/schema/index.ts'
 import type { DeliveryParameters, DryRunResult } from '../delivery/types.ts'
+import type { ReportType } from '../reports/model.ts'
 
 export type { DryRunResult }
 
@@ -21,6 +22,8 @@ export interface RunOverrides {
   timerange?: { from: string | number; to: string | number }
   destinations?: string[]
   dry_run?: boolean
+  /** Renders every entry in this format instead of its report_type, for this run only. */
+  format?: ReportType
 }
 
 /** Resolved inputs of a run, recorded on it so its history says exactly what was rendered. */
@@ -28,6 +31,8 @@ export interface RunParameters extends DeliveryParameters {
   variables?: Record<string, string | string[]>
   /** An explicit range from a trigger, already resolved (ISO instants). */
   override_range?: { from: string; to: string }
+  /** The trigger's format, over each entry's report_type. */
+  format?: ReportType
   /** What a dry run would have sent (nothing was). */
   dry_run_result?: DryRunResult
 }

@@ -156,6 +156,8 @@ export class ReportExecutor implements RunExecutor {
       const from = new Date(range.from)
       const to = new Date(range.to)
       const variables = mergeVariables(def.variables, entry.variables, parameters.variables)
+      // A trigger may ask for another format for this run only.
+      const format = parameters.format ?? entry.report_type
       // A PDF email may carry an inline picture of the dashboard (imagePreview).
       const previewImage = report.imagePreview && hasRecipients(ctx)
       const key = renderKey({
@@ -167,11 +169,11 @@ export class ReportExecutor implements RunExecutor {
         to: to.getTime(),
         timeZone: zone,
         variables,
-        format: entry.report_type,
-        reportName: entry.report_type.startsWith('json') ? report.name : undefined,
+        format,
+        reportName: format.startsWith('json') ? report.name : undefined,
         width: entry.attachment_dimensions?.width,
         height: entry.attachment_dimensions?.height,
-        previewImage: previewImage && entry.report_type === 'pdf',
+        previewImage: previewImage && format === 'pdf',
         datasources: await this.datasourceVersions(report.org, def),
       })
       const { value: done, shared } = await this.shared.share(key, () =>
@@ -184,7 +186,7 @@ export class ReportExecutor implements RunExecutor {
           timeZone: zone,
           entryVariables: entry.variables,
           variables: parameters.variables,
-          format: entry.report_type,
+          format,
           reportName: report.name,
           width: entry.attachment_dimensions?.width,
           height: entry.attachment_dimensions?.height,
@@ -197,7 +199,7 @@ export class ReportExecutor implements RunExecutor {
       log.info(
         {
           dashboard: row.id,
-          format: entry.report_type,
+          format,
           tabs: entry.tabs.length,
           panels: done.panels,
           queryMs: done.queryMs,

@@ -10,7 +10,7 @@ import { reports } from '../db/schema/index.ts'
 import { type FieldError, ForbiddenError, ValidationError } from '../errors.ts'
 import { newId } from '../lib/ids.ts'
 import { ORG_OBJECT, reportFolder } from '../permissions.ts'
-import type { ReportDashboard } from '../reports/model.ts'
+import { REPORT_TYPES, type ReportDashboard } from '../reports/model.ts'
 import { findReport, REPORT_NOT_FOUND, type ReportRow } from '../reports/queries.ts'
 import { PhraseError, resolvePhrase } from '../timerange/index.ts'
 import { RUNS_CHANNEL, type RunOverrides, type RunParameters, type RunRow } from './model.ts'
@@ -50,6 +50,7 @@ export const triggerSchema = z
       .max(500)
       .optional(),
     dry_run: z.boolean().optional(),
+    format: z.enum(REPORT_TYPES).optional(),
   })
   .default({})
 
@@ -124,6 +125,7 @@ export async function triggerReport(
   if (overrides.variables) parameters.variables = overrides.variables
   if (overrides.destinations) parameters.destinations = overrides.destinations
   if (overrides.dry_run) parameters.dry_run = true
+  if (overrides.format) parameters.format = overrides.format
   if (overrides.timerange) {
     parameters.override_range = resolveOverrideRange(
       overrides.timerange,
@@ -154,9 +156,12 @@ export async function triggerReport(
   return run
 }
 
-/** Mode's create-run body: the report's parameters as a map. */
+/** Mode's create-run body: the report's parameters as a map (and, as the trigger, a format). */
 export const createRunSchema = z
-  .object({ parameters: z.record(variableName, variableValue).default({}) })
+  .object({
+    parameters: z.record(variableName, variableValue).default({}),
+    format: z.enum(REPORT_TYPES).optional(),
+  })
   .default({ parameters: {} })
 
 /**
@@ -171,5 +176,6 @@ export async function cloneRun(ctx: Ctx, reportId: string, runId: string): Promi
   if (p.override_range) overrides.timerange = p.override_range
   if (p.destinations) overrides.destinations = p.destinations
   if (p.dry_run) overrides.dry_run = true
+  if (p.format) overrides.format = p.format
   return triggerReport(ctx, reportId, overrides)
 }

@@ -38,7 +38,8 @@ documentRoute({
 documentRoute({
   method: 'put',
   path: `${BASE}/:id/trigger`,
-  summary: 'Run a report now and wait for it (?wait= seconds)',
+  summary:
+    'Run a report now and wait for it (?wait= seconds); body format overrides report_type for this run',
   tag: 'runs',
   query: waitQuery,
   body: triggerSchema,
@@ -181,9 +182,9 @@ export const runRoutes = new Hono<AppEnv>()
     )
   })
   .post('/:id/runs', async (c) => {
-    const { parameters } = await jsonBody(c, createRunSchema, { optional: true })
+    const { parameters, format } = await jsonBody(c, createRunSchema, { optional: true })
     const ctx = c.get('ctx')
-    const run = await triggerReport(ctx, c.req.param('id'), { variables: parameters })
+    const run = await triggerReport(ctx, c.req.param('id'), { variables: parameters, format })
     c.header('Location', runPath(run))
     return halJson(c, await presentNewRun(ctx, run), 202)
   })
