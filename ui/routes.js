@@ -42,3 +42,7 @@ routes.push(
 import { DatasourcesPage } from './pages/admin-datasources.js'
 
 routes.push({ pattern: '/o/:org/admin/datasources', page: DatasourcesPage })
+
+import { RolesPage } from './pages/admin-roles.js'
+
+routes.push({ pattern: '/o/:org/admin/roles', page: RolesPage })

@@ -33,8 +33,8 @@ export const ADMIN_SECTIONS = [
   },
 ]
 
-// Roles and datasources pages are on their way.
-const READY = new Set(['members', 'tokens', 'datasources'])
+// Sections whose page exists (a section is listed only once it has one).
+const READY = new Set(['members', 'roles', 'tokens', 'datasources'])
 
 /** The sections the caller may list; a forced address to another still answers the API's 403. */
 function visibleSections(me, org) {
