@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { FieldError } from '../errors.ts'
-import type { BindValue, RawValue, TypedValue } from '../render/bind-query.ts'
+import type { BindValue, RawValue } from '../render/bind-query.ts'
 import { PhraseError, resolvePhrase } from '../timerange/index.ts'
 import type { Variable } from './model.ts'
 

@@ -22,6 +22,27 @@ export const SHOTS_DIR = path.join(root, 'test-results', 'screenshots')
 
 export const UI_ROOT_EMAIL = 'root@herald.test'
 export const UI_ROOT_PASSWORD = 'root-password-123'
+export const UI_ROOT_AUTH = `Basic ${Buffer.from(`${UI_ROOT_EMAIL}:${UI_ROOT_PASSWORD}`).toString('base64')}`
+
+/** The API as a script sees it (not through the page): JSON in, status and parsed body out. */
+export async function apiCall(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  auth = UI_ROOT_AUTH,
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      Authorization: auth,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}
 
 export interface UiServer {
   base: string

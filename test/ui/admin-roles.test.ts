@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  apiCall,
   checkPage,
   hasChromium,
   launchBrowser,
@@ -24,20 +25,9 @@ describe.skipIf(!run)('web UI: custom roles', () => {
   let browser: Browser
   let page: Page
   let errors: string[]
-  const rootAuth = `Basic ${Buffer.from(`${UI_ROOT_EMAIL}:${UI_ROOT_PASSWORD}`).toString('base64')}`
 
-  async function call(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        Authorization: rootAuth,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : null }
-  }
+  const call = (method: string, path: string, body?: unknown) =>
+    apiCall(server.base, method, path, body)
 
   beforeAll(async () => {
     ;[server, browser] = await Promise.all([startUiServer(), launchBrowser()])

@@ -1,12 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  apiCall,
   checkPage,
   hasChromium,
   launchBrowser,
   overflowsSideways,
   signInAs,
   startUiServer,
+  UI_ROOT_AUTH,
   UI_ROOT_EMAIL,
   UI_ROOT_PASSWORD,
   type UiServer,
@@ -25,21 +27,10 @@ describe.skipIf(!run)('web UI: admin', () => {
   let context: BrowserContext
   let page: Page
   let errors: string[]
-  const rootAuth = `Basic ${Buffer.from(`${UI_ROOT_EMAIL}:${UI_ROOT_PASSWORD}`).toString('base64')}`
+  const rootAuth = UI_ROOT_AUTH
 
-  /** The API as a script sees it (not through the page). */
-  async function call(method: string, path: string, auth = rootAuth, body?: unknown) {
-    const res = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        Authorization: auth,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : null }
-  }
+  const call = (method: string, path: string, auth = rootAuth, body?: unknown) =>
+    apiCall(server.base, method, path, body, auth)
 
   beforeAll(async () => {
     ;[server, browser] = await Promise.all([

@@ -1,13 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  apiCall,
   checkPage,
   hasChromium,
   launchBrowser,
   signInAs,
   startUiServer,
-  UI_ROOT_EMAIL,
-  UI_ROOT_PASSWORD,
   type UiServer,
   watchPageErrors,
 } from '../helpers/browser.ts'
@@ -23,20 +22,9 @@ describe.skipIf(!run)('web UI: report pages follow the caller’s permissions', 
   let browser: Browser
   let reportId: string
   let runId: string
-  const rootAuth = `Basic ${Buffer.from(`${UI_ROOT_EMAIL}:${UI_ROOT_PASSWORD}`).toString('base64')}`
 
-  async function call(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        Authorization: rootAuth,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : undefined }
-  }
+  const call = (method: string, path: string, body?: unknown) =>
+    apiCall(server.base, method, path, body)
 
   async function member(email: string, role: string, actions: string[]) {
     expect((await call('POST', '/api/v2/default/roles', { name: role })).status).toBe(200)

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  apiCall,
   checkPage,
   hasChromium,
   launchBrowser,
@@ -29,21 +30,9 @@ describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
   let reportId: string
   const files: { url: string; status: number; type: string }[] = []
   const RECIPIENT = 'ops@example.com'
-  const rootAuth = `Basic ${Buffer.from(`${UI_ROOT_EMAIL}:${UI_ROOT_PASSWORD}`).toString('base64')}`
 
-  /** The API as a script sees it (not through the page). */
-  async function call(method: string, p: string, body?: unknown) {
-    const res = await fetch(`${server.base}${p}`, {
-      method,
-      headers: {
-        Authorization: rootAuth,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : null }
-  }
+  const call = (method: string, path: string, body?: unknown) =>
+    apiCall(server.base, method, path, body)
 
   async function outboxMail(): Promise<string[]> {
     const dir = path.join(server.dataDir, 'outbox')
