@@ -188,6 +188,11 @@ export interface EntryRenderRequest {
   panel?: string
   /** When the report is drawn: the header's "Generated" time. */
   nowMs: number
+  /**
+   * Where date phrases in variables ("3 days ago", "today") resolve: a run's slot, not the
+   * moment it happens to render. Absent: `nowMs` (a preview is for now).
+   */
+  variablesAtMs?: number
   /** json/json_bulk: the report named in the document (the dashboard's title when absent). */
   reportName?: string
   /** Also a PNG of the first tab, shown inline in a PDF email (imagePreview). */
@@ -219,7 +224,12 @@ export async function renderDashboardEntry(
   const tabs = ids.map((id) => pickTab(r.dashboard, id))
   const merged = mergeVariables(def.variables, r.entryVariables, r.variables)
   // Typed variables become typed parameters; date phrases resolve in the report's zone.
-  const { errors, bound: variables } = checkVariables(def.variables, merged, r.timeZone, r.nowMs)
+  const { errors, bound: variables } = checkVariables(
+    def.variables,
+    merged,
+    r.timeZone,
+    r.variablesAtMs ?? r.nowMs,
+  )
   if (errors.length) throw new DashboardRenderError(errors.map((e) => e.description).join('; '))
   const rendered: RenderTab[] = []
   for (const tab of tabs) {

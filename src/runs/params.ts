@@ -16,11 +16,20 @@ export function zoneOfReport(report: Pick<ReportRow, 'timezone' | 'tzOffsetMinut
 export function resolveRunParameters(report: ReportRow, run: RunRow): RunParameters {
   const params = (run.parameters ?? {}) as RunParameters
   const zone = zoneOfReport(report)
-  const endMs = (run.scheduledFor ?? run.createdAt).getTime()
+  const endMs = slotMsOf(run)
   const ranges = (report.dashboards as ReportDashboard[]).map((d) => {
     if (params.override_range) return params.override_range
     const r = resolveRange(d.timerange, endMs, zone)
     return { from: new Date(r.fromMs).toISOString(), to: new Date(r.toMs).toISOString() }
   })
   return { ...params, timezone: zone, ranges }
+}
+
+/**
+ * The instant a run is for: its slot when scheduled, else when it was created. Its time range
+ * ends here and its date variables ("3 days ago") resolve here, so a late or retried run shows
+ * what it would have shown on time.
+ */
+export function slotMsOf(run: Pick<RunRow, 'scheduledFor' | 'createdAt'>): number {
+  return (run.scheduledFor ?? run.createdAt).getTime()
 }

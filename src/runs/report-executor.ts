@@ -17,6 +17,7 @@ import type { ReportDashboard } from '../reports/model.ts'
 import type { ExecutorCapacity, RunContext, RunExecutor, RunResult } from './executor.ts'
 import { runResultOf } from './outcome.ts'
 import { type NewOutput, storeOutputs } from './outputs.ts'
+import { slotMsOf } from './params.ts'
 import { renderKey, SharedRenders } from './shared-renders.ts'
 import { deliveriesOf } from './store/deliveries.ts'
 import { loadRunOutputs } from './store/outputs.ts'
@@ -142,8 +143,9 @@ export class ReportExecutor implements RunExecutor {
   }
 
   private async render(ctx: RunContext): Promise<NewOutput[]> {
-    const { report, parameters, signal, log } = ctx
+    const { run, report, parameters, signal, log } = ctx
     const entries = report.dashboards as ReportDashboard[]
+    const slotMs = slotMsOf(run)
     if (entries.length === 0) throw new FinalFailure('The report has no dashboards')
     const zone = parameters.timezone || 'UTC'
     const files: NewOutput[] = []
@@ -169,6 +171,10 @@ export class ReportExecutor implements RunExecutor {
         to: to.getTime(),
         timeZone: zone,
         variables,
+        // Runs of other slots resolve "today" to other days; runs of one slot share.
+        variablesAt: def.variables.some((v) => v.type === 'date' || v.type === 'datetime')
+          ? slotMs
+          : undefined,
         format,
         reportName: format.startsWith('json') ? report.name : undefined,
         width: entry.attachment_dimensions?.width,
@@ -191,6 +197,7 @@ export class ReportExecutor implements RunExecutor {
           width: entry.attachment_dimensions?.width,
           height: entry.attachment_dimensions?.height,
           nowMs: this.o.clock.now(),
+          variablesAtMs: slotMs,
           previewImage,
           signal,
         }),

@@ -16,6 +16,8 @@ export interface RenderKeyParts {
   to: number
   timeZone: string
   variables: Record<string, string | string[]>
+  /** Where date variables' phrases resolve (the run's slot), when the dashboard has any. */
+  variablesAt?: number
   format: string
   /** json/json_bulk name the report inside the document. */
   reportName?: string

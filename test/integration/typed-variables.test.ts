@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ReportExecutor } from '../../src/runs/report-executor.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
-import { dashboardBody, makeReport } from '../helpers/factories.ts'
+import { dashboardBody, makeReport, reportBody } from '../helpers/factories.ts'
+import { scheduler, worker } from '../helpers/runs.ts'
 
 const org = 'typedvars'
 // 2026-11-03 01:30 UTC is still 2 November in New York: the zone decides "today".
@@ -177,5 +179,120 @@ describe('typed dashboard variables', () => {
       `/api/v2/${org}/dashboards/${res.body.id}/render?format=csv&panel=p1`,
     )
     expect(parse(csv.text, { columns: true })).toEqual([{ s: '7x' }])
+  })
+})
+
+/**
+ * A run's date variables resolve at its slot, in the report's zone: a run that renders late
+ * (queued behind others, retried, or a worker that was down) shows the days it was for.
+ */
+describe('date variables of a run resolve at its slot', () => {
+  let t: TestApp
+  let dash: string
+  const DAY = 86_400_000
+  const dated = [
+    { name: 'day', type: 'date', default: 'today' },
+    { name: 'ago', type: 'date', default: '3 days ago' },
+    { name: 'month', type: 'datetime', default: 'beginning of month' },
+  ]
+  const sql =
+    'select ${day}::text as day, ${ago}::text as ago, ' +
+    "to_char(${month} at time zone 'America/New_York', 'YYYY-MM-DD HH24:MI') as month"
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: T0 })
+    const res = await t.request('POST', `/api/v2/${org}/dashboards?folder=default`, {
+      body: dashboardBody({
+        variables: dated,
+        tabs: [
+          {
+            tabId: 'default',
+            name: 'Overview',
+            panels: [
+              { id: 'p1', type: 'table', title: 'Days', query: { datasource: 'sample', sql } },
+            ],
+          },
+        ],
+      }),
+    })
+    expect(res.status, res.text).toBe(200)
+    dash = res.body.id
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  const entry = () => [
+    { ...(reportBody(dash) as { dashboards: object[] }).dashboards[0], report_type: 'json' },
+  ]
+  /** Runs every due run with the real executor at the clock's current time. */
+  async function renderDue() {
+    const w = worker(
+      t.tdb.database,
+      t.clock,
+      new ReportExecutor({
+        database: t.tdb.database,
+        datasources: t.datasources,
+        renderer: t.renderer,
+        clock: t.clock,
+        deliver: async () => ({ kind: 'sent', deliveries: [] }),
+      }),
+    )
+    await w.tick()
+    await w.idle()
+  }
+  async function rowOf(report: string, runId: string) {
+    const run = await t.request('GET', `/api/v2/${org}/reports/${report}/runs/${runId}`)
+    expect(run.body.state, JSON.stringify(run.body)).toBe('succeeded')
+    const out = await t.request('GET', `/api/v2/${org}/reports/${report}/runs/${runId}/outputs/0`)
+    expect(out.status).toBe(200)
+    return out.body.panels[0].rows[0]
+  }
+
+  it('a manual run rendered 40 days late shows the days of when it was asked for', async () => {
+    t.clock.set(T0)
+    const report = await makeReport(t, org, dash, 'default', {
+      destinations: [],
+      enabled: false,
+      timezone: 'America/New_York',
+      dashboards: entry(),
+    })
+    const trig = await t.request('PUT', `/api/v2/${org}/reports/${report}/trigger?wait=0`)
+    expect(trig.status, trig.text).toBe(202)
+    t.clock.advance(40 * DAY)
+    await renderDue()
+    // T0 is 2 November in New York (01:30 UTC on the 3rd).
+    expect(await rowOf(report, trig.body.run_id)).toEqual([
+      '2026-11-02',
+      '2026-10-30',
+      '2026-11-01 00:00',
+    ])
+  })
+
+  it('a scheduled run resolves at its slot (scheduled_for), not when a worker got to it', async () => {
+    // Hourly from 2026-11-20 23:30 New York (04:30 UTC on the 21st).
+    const start = Date.parse('2026-11-21T04:30:00Z')
+    t.clock.set(start - DAY)
+    const report = await makeReport(t, org, dash, 'default', {
+      destinations: [],
+      timezone: 'America/New_York',
+      timezoneOffset: -300,
+      start: start * 1000,
+      frequency: { interval: 1, type: 'hours', cron: '' },
+      dashboards: entry(),
+    })
+    t.clock.set(start)
+    await scheduler(t.tdb.database, t.clock, { lookaheadMs: 0 }).tick()
+    const list = await t.request('GET', `/api/v2/${org}/reports/${report}/runs`)
+    const [queued] = list.body.list
+    expect(queued).toMatchObject({ state: 'queued', scheduled_for: new Date(start).toISOString() })
+    // The worker gets to it the next day, after midnight in New York.
+    t.clock.set(start + 5 * 3_600_000)
+    await renderDue()
+    expect(await rowOf(report, queued.run_id)).toEqual([
+      '2026-11-20',
+      '2026-11-17',
+      '2026-11-01 00:00',
+    ])
   })
 })
