@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { panelSqlProblem } from '../datasources/sql-guard.ts'
-import { checkVariable, VALUE_TYPES, valueTypeOf } from './variables.ts'
+import { checkVariable, isFixedInstant, VALUE_TYPES, valueTypeOf } from './variables.ts'
 
 export const PANEL_TYPES = ['line', 'area', 'bar', 'pie', 'table', 'metric', 'text'] as const
 
@@ -119,10 +119,16 @@ export const dashboardInputSchema = z
       for (const key of ['value', 'default'] as const) {
         const given = v[key]
         if (!valueTypeOf(v) || given === undefined || given === '') continue
-        // Date bounds depend on when a run happens, so only the form is checked here.
-        const dated = v.type === 'date' || v.type === 'datetime'
         const decl = { ...v, required: false, default: undefined }
-        if (dated) Object.assign(decl, { min: undefined, max: undefined })
+        if (v.type === 'date' || v.type === 'datetime') {
+          // A phrase ("3 days ago") names another day at each run, so a bound is checked on save
+          // only when it and the value are fixed dates; runs check the rest when they happen.
+          const fixed = [given].flat().every(isFixedInstant)
+          for (const edge of ['min', 'max'] as const) {
+            const e = v[edge]
+            if (!fixed || e === undefined || !isFixedInstant(String(e))) decl[edge] = undefined
+          }
+        }
         const r = checkVariable(decl, given, 'UTC', 0)
         if (!r.ok) {
           ctx.addIssue({ code: 'custom', path: ['variables', i, key], message: r.message })

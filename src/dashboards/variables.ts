@@ -70,6 +70,20 @@ function coerceOne(type: ValueType, text: string, zone: string, nowMs: number): 
   }
 }
 
+/**
+ * True when `text` names the same instant whenever it is read ("2024-01-01"), false for a phrase
+ * that moves with the clock ("3 days ago", "today") or is no date at all.
+ */
+export function isFixedInstant(text: string): boolean {
+  try {
+    // Two reading times further apart than any phrase's unit reaches back (a year and a day).
+    return resolvePhrase(text, 0, 'UTC') === resolvePhrase(text, 400 * 86_400_000, 'UTC')
+  } catch (err) {
+    if (err instanceof PhraseError) return false
+    throw err
+  }
+}
+
 function comparable(v: unknown): number | string {
   if (v instanceof Date) return v.getTime()
   if (typeof v === 'number') return v
