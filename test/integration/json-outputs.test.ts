@@ -138,6 +138,67 @@ describe('json and json_bulk outputs', () => {
     expect(out.body).toMatchObject({ report: 'weekly_json', timezone: 'Europe/Berlin', panels })
   })
 
+  it("a json report's run is the exact document; its job says json and redirects to it", async () => {
+    const id = await makeReport(t, org, dash, 'default', {
+      name: 'job_json',
+      enabled: false,
+      destinations: [],
+      timezone: 'Europe/Berlin',
+      dashboards: entryOf(dash, 'json'),
+    })
+    const run = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=20`)
+    expect(run.status, run.text).toBe(200)
+    const output = `/api/v2/${org}/reports/${id}/runs/${run.body.run_id}/outputs/0`
+    const out = await t.request('GET', output)
+    expect(out.headers.get('content-type')).toMatch(/^application\/json/)
+    // The entry's range is the last 30 minutes, ending when the run was asked for.
+    expect(out.body).toEqual({
+      report: 'job_json',
+      timezone: 'Europe/Berlin',
+      timespan: {
+        from: new Date(T0 - 30 * 60_000).toISOString(),
+        to: new Date(T0).toISOString(),
+      },
+      panels,
+    })
+    const job = await t.request('GET', `/api/v2/${org}/jobs/${run.body.run_id}?redirect=true`)
+    expect(job.status).toBe(300)
+    expect(job.body.job).toMatchObject({ status: 'DONE', format: 'json' })
+    const files = await t.request('GET', job.headers.get('location')!)
+    expect(files.body.files).toEqual([
+      expect.objectContaining({ name: 'job_json.json', media_type: 'application/json' }),
+    ])
+  })
+
+  it("a json_bulk report's run is one line per row; Accept: application/x-ndjson answers 300 to it", async () => {
+    const id = await makeReport(t, org, dash, 'default', {
+      name: 'job_bulk',
+      enabled: false,
+      destinations: [],
+      dashboards: entryOf(dash, 'json_bulk'),
+    })
+    const run = await t.request('PUT', `/api/v2/${org}/reports/${id}/trigger?wait=20`)
+    expect(run.status, run.text).toBe(200)
+    const job = await t.request('GET', `/api/v2/${org}/jobs/${run.body.run_id}`, {
+      headers: { accept: 'application/x-ndjson' },
+    })
+    expect(job.status).toBe(300)
+    expect(job.body.job.format).toBe('json_bulk')
+    const location = job.headers.get('location')!
+    expect(location).toBe(`/api/v2/${org}/reports/${id}/runs/${run.body.run_id}/outputs/0`)
+    const file = await t.app.request(location, { headers: { authorization: rootAuth(t) } })
+    expect(file.headers.get('content-type')).toMatch(/^application\/x-ndjson/)
+    const lines = (await file.text())
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines).toEqual([
+      { panel: 'By country', row: { country: 'IN', orders: 2 } },
+      { panel: 'By country', row: { country: 'US', orders: 1 } },
+      { panel: 'Answer', row: { answer: 42 } },
+    ])
+  })
+
   it('report_type json_bulk is accepted on save; an unknown type is not', async () => {
     const id = await makeReport(t, org, dash, 'default', {
       name: 'bulk_one',

@@ -117,6 +117,30 @@ describe('seed 003: generate and download documents', () => {
     t.clock.set(T0)
   })
 
+  it('a queued document shows queued; its download is a 409 saying to poll', async () => {
+    await w.stop(1000)
+    try {
+      const id = await report()
+      const docId = (await generate(id)).body.data.id
+      const doc = await t.request('GET', `/api/v2/${org}/documents/${docId}`)
+      expect(doc.status).toBe(200)
+      expect(doc.body.data.attributes).toMatchObject({ status: 'queued', file_name: null })
+      const dl = await t.request('GET', `/api/v2/${org}/documents/${docId}/download`)
+      expect(dl.status).toBe(409)
+      expect(dl.body).toMatchObject({
+        code: 409,
+        error: 'conflict',
+        message: 'The document is queued; there is nothing to download',
+        description: `Poll /api/v2/${org}/documents/${docId} until its status is available.`,
+      })
+    } finally {
+      // A stopped worker stays stopped: a fresh one takes the queued document.
+      w = worker(t.tdb.database, t.clock, executor)
+      await w.start()
+      await settle()
+    }
+  })
+
   it('a failed generation shows failed; its download is a 409 saying why', async () => {
     const id = await report()
     const docId = (await generate(id, { variables: [{ name: 'fail', value: 'yes' }] })).body.data.id
