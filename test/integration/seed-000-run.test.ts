@@ -218,9 +218,11 @@ describe('seed 000: run a report, get its data', () => {
     expect(anon.body).toEqual({
       error: { code: 'unauthorized', message: expect.any(String) },
     })
-    // A viewer may read, so may run it.
-    const viewer = await t.member(org, ['viewer'])
-    expect((await run({}, '', { auth: viewer })).status).toBe(200)
+    // A viewer or a runner may read, so may run it.
+    for (const role of ['viewer', 'runner']) {
+      const member = await t.member(org, [role])
+      expect((await run({}, '', { auth: member })).status, role).toBe(200)
+    }
   })
 
   it('bad input is a 400 naming the parameter, checked before anything runs', async () => {
