@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
+import { cp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
+import { CHROMIUM } from './chromium.ts'
 import { type HeraldProcess, spawnHerald } from './process.ts'
+import type { UiFixture } from './ui-setup.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** Debian's Chromium; the tests never download a browser. */
-export const CHROMIUM = process.env.HERALD_CHROMIUM ?? '/usr/bin/chromium'
+export { CHROMIUM }
 export const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) {
   console.warn(
@@ -51,12 +53,26 @@ export interface UiServer {
   close(): Promise<void>
 }
 
+let fixture: Promise<UiFixture> | undefined
+
+/** The run's shared browser and migrated database (test/helpers/ui-setup.ts), made on first ask. */
+function uiFixture(): Promise<UiFixture> {
+  fixture ??= fetch(inject('uiFixtureUrl')).then(async (res) => {
+    if (!res.ok) throw new Error(`UI fixture: ${res.status} ${await res.text()}`)
+    return (await res.json()) as UiFixture
+  })
+  return fixture
+}
+
 /**
  * A real Herald (`npm start`'s entry, every role) on its own embedded PGlite database and a free
- * port, with the sample dashboard, so the browser sees exactly what `npm start` serves.
+ * port, with the sample dashboard, so the browser sees exactly what `npm start` serves. The
+ * database starts as a copy of one already migrated for this run: the file's own, but without
+ * initdb and the migrations (Herald finds them applied, and creates root and the sample itself).
  */
 export async function startUiServer(env: Record<string, string> = {}): Promise<UiServer> {
   const dataDir = path.join(tmpdir(), `herald-ui-${randomBytes(4).toString('hex')}`)
+  await cp((await uiFixture()).templateDbDir, path.join(dataDir, 'db'), { recursive: true })
   const p = spawnHerald({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -86,18 +102,13 @@ export async function startUiServer(env: Record<string, string> = {}): Promise<U
   }
 }
 
+/**
+ * The run's one Chromium, connected to from this file. Its `close()` disconnects and drops the
+ * contexts this file opened; each file opens its own (browser.newContext / newPage), so cookies
+ * and storage never cross files.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-dev-shm-usage',
-    ],
-  })
+  return chromium.connect((await uiFixture()).wsEndpoint)
 }
 
 /** Fails the test on any uncaught page error or console error (e.g. a module that 404s). */
