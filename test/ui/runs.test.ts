@@ -20,6 +20,7 @@ import { reportBody } from '../helpers/factories.ts'
 /**
  * Run now and watch, the run page and the run history, in Debian's Chromium against a real
  * Herald on PGlite (outbox transport: mail lands as .eml files in DATA_DIR/outbox). PGlite only.
+ * Failed deliveries, retry and cancel need an SMTP server that refuses: run-deliveries.test.ts.
  */
 const run = hasChromium && !process.env.DATABASE_URL
 describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
@@ -128,32 +129,6 @@ describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 800 })
   })
 
-  it('cancels a queued run', async () => {
-    // Queued to run an hour from now (a retry's back-off is the API's only way): none. So a
-    // run created and opened at once is usually still queued; if the worker won the race the
-    // page has no Cancel button and the API's 409 is what a forced cancel gets.
-    const made = await call('POST', `/api/v2/default/reports/${reportId}/runs`, {})
-    expect(made.status).toBe(202)
-    await page.goto(`${server.base}/#/o/default/reports/${reportId}/runs/${made.body.run_id}`)
-    await page.locator('.facts .state').waitFor()
-    const cancel = page.getByRole('button', { name: 'Cancel run' })
-    if (await cancel.isVisible()) {
-      await cancel.click()
-      await expect
-        .poll(() => page.locator('.facts .state').innerText(), { timeout: 30_000 })
-        .toMatch(/cancelled|succeeded/)
-    }
-    // The run as the API has it (and so its mail, if it won the race) is over before the next test.
-    const runUrl = `/api/v2/default/reports/${reportId}/runs/${made.body.run_id}`
-    await expect
-      .poll(async () => (await call('GET', runUrl)).body.state, { timeout: 60_000 })
-      .toMatch(/cancelled|succeeded/)
-    const final = (await call('GET', runUrl)).body.state
-    await expect
-      .poll(() => page.locator('.facts .state').innerText(), { timeout: 10_000 })
-      .toBe(final)
-  })
-
   it('dry-runs from the dialog and shows what would have been sent', async () => {
     const before = (await outboxMail()).length
     await page.goto(`${server.base}/#/o/default/reports/${reportId}/runs`)
@@ -173,7 +148,7 @@ describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
 
   it('pages the history with the cursor and filters it by state and day', async () => {
     // More runs than a page of 3 (five in all): dry runs, so nothing more is mailed.
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const r = await call('PUT', `/api/v2/default/reports/${reportId}/trigger?wait=60`, {
         dry_run: true,
       })
