@@ -20,7 +20,7 @@ import {
  * their field, delete it. PGlite pass only.
  */
 const run = hasChromium && !process.env.DATABASE_URL
-describe.skipIf(!run)('web UI: custom roles', () => {
+describe.skipIf(!run)('web UI: custom roles', { timeout: 90_000 }, () => {
   let server: UiServer
   let browser: Browser
   let page: Page
@@ -28,6 +28,13 @@ describe.skipIf(!run)('web UI: custom roles', () => {
 
   const call = (method: string, path: string, body?: unknown) =>
     apiCall(server.base, method, path, body)
+
+  /** The roles page loaded afresh (a hash the page already shows would not load again). */
+  async function openRoles() {
+    await page.goto(`${server.base}/#/o/default/admin/roles`)
+    await page.reload()
+    await page.getByRole('heading', { name: 'Roles', exact: true }).waitFor()
+  }
 
   beforeAll(async () => {
     ;[server, browser] = await Promise.all([startUiServer(), launchBrowser()])
@@ -88,8 +95,12 @@ describe.skipIf(!run)('web UI: custom roles', () => {
     await page.setViewportSize({ width: 768, height: 900 })
     await checkPage(page, 'admin-roles-768')
     expect(await overflowsSideways(page)).toBe(false)
+    // The notice told what the save did; a new edit makes it stale, so it goes.
+    const savedNotice = page.getByRole('status').filter({ hasText: 'saved' })
+    expect(await savedNotice.count()).toBe(1)
     await page.getByRole('button', { name: 'Edit grants of finance-runner' }).click()
     await editor.waitFor()
+    expect(await savedNotice.count()).toBe(0)
     await checkPage(page, 'admin-roles-edit-768')
     expect(await overflowsSideways(page)).toBe(false)
     await editor.getByRole('button', { name: 'Cancel' }).click()
@@ -100,6 +111,85 @@ describe.skipIf(!run)('web UI: custom roles', () => {
     await page.getByText('No custom roles yet.').waitFor()
     const roles = await call('GET', '/api/v2/default/roles')
     expect(roles.body.list.map((r: { name: string }) => r.name)).not.toContain('finance-runner')
+    expect(errors).toEqual([])
+  })
+
+  it('clears the saved notice when the grants change again', async () => {
+    await call('POST', '/api/v2/default/roles', { name: 'notice-role' })
+    await openRoles()
+    await page.getByRole('button', { name: 'Edit grants of notice-role' }).click()
+    const editor = page.getByRole('form', { name: 'Grants of notice-role' })
+    await editor.getByLabel('list in All report folders').check()
+    await editor.getByRole('button', { name: 'Save grants' }).click()
+    const saved = page.getByRole('status').filter({ hasText: 'Grants of notice-role saved' })
+    await saved.waitFor()
+    await page.getByRole('button', { name: 'Edit grants of notice-role' }).click()
+    await editor.getByLabel('get in All report folders').check()
+    // Unsaved now: a notice saying "saved" would be a lie.
+    expect(await saved.count()).toBe(0)
+    await editor.getByRole('button', { name: 'Save grants' }).click()
+    await saved.waitFor()
+    // Typing a new role's name is a later edit too.
+    await page.getByLabel('Role name').fill('next')
+    expect(await saved.count()).toBe(0)
+    await call('DELETE', '/api/v2/default/roles/notice-role')
+  })
+
+  it('still manages roles when the dashboard folders cannot be listed', async () => {
+    // Today every roles admin may list folders, so the refusal is the browser's: the API's own
+    // 403 envelope for that one request, as a narrower admin role would get it.
+    const dash = await call('POST', '/api/v2/default/folders/dashboards', {
+      name: 'Hidden dashboards',
+      description: '',
+    })
+    const hiddenId = dash.body.folderId as string
+    await call('POST', '/api/v2/default/roles', { name: 'partial-view' })
+    const dGrant = { object: `dfolder:${hiddenId}`, actions: ['list', 'get'] }
+    await call('PUT', '/api/v2/default/roles/partial-view/permissions', [dGrant])
+    await page.route('**/api/v2/default/folders/dashboards', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          code: 403,
+          message: 'You may not list dashboard folders',
+          error: 'forbidden',
+          trace_id: '',
+        }),
+      }),
+    )
+    try {
+      await openRoles()
+      const warning = page.getByRole('note')
+      await warning.waitFor()
+      expect(await warning.innerText()).toContain('dashboard folders could not be listed')
+      expect(await warning.innerText()).toContain('You may not list dashboard folders')
+      expect(await page.getByRole('alert').count()).toBe(0)
+      // What it could load is there: the role, its grant by folder id, the report folders.
+      const row = page.getByRole('row').filter({ hasText: 'partial-view' })
+      await row.getByText(`Dashboards folder ${hiddenId}`).waitFor()
+      await page.getByRole('button', { name: 'Edit grants of partial-view' }).click()
+      const editor = page.getByRole('form', { name: 'Grants of partial-view' })
+      await editor.getByLabel('list in Reports: Finance').check()
+      expect(await editor.getByLabel(`get in Dashboards folder ${hiddenId}`).isChecked()).toBe(true)
+      await checkPage(page, 'admin-roles-no-dashboard-folders')
+      await editor.getByRole('button', { name: 'Save grants' }).click()
+      await page.getByRole('status').filter({ hasText: 'Grants of partial-view saved' }).waitFor()
+    } finally {
+      await page.unroute('**/api/v2/default/folders/dashboards')
+    }
+    // The grant the page could not name was kept, beside the new one.
+    const perms = await call('GET', '/api/v2/default/roles/partial-view/permissions')
+    const finance = (await call('GET', '/api/v2/default/folders/reports')).body.list.find(
+      (f: { name: string }) => f.name === 'Finance',
+    )
+    expect(perms.body).toEqual(
+      expect.arrayContaining([
+        dGrant,
+        { object: `rfolder:${finance.folderId}`, actions: ['list'] },
+      ]),
+    )
+    expect(perms.body).toHaveLength(2)
     expect(errors).toEqual([])
   })
 })

@@ -12,8 +12,12 @@ import { AdminNav } from './admin.js'
 
 const ACTIONS = ['list', 'get', 'create', 'update', 'delete', 'trigger']
 
-/** The rows of the grants table: every folder of both kinds, each kind's wildcard first. */
-function grantRows(reportFolders, dashboardFolders) {
+/**
+ * The rows of the grants table: every folder of both kinds the caller could list, each kind's
+ * wildcard first, then any folder a role names that is not among them (by id, so a grant on a
+ * folder the caller cannot see is still shown, and kept when saving).
+ */
+function grantRows(reportFolders, dashboardFolders, roles = []) {
   const rows = [{ object: 'rfolder:*', label: 'All report folders', kind: 'reports' }]
   for (const f of reportFolders) {
     rows.push({ object: `rfolder:${f.folderId}`, label: `Reports: ${f.name}`, kind: 'reports' })
@@ -26,6 +30,18 @@ function grantRows(reportFolders, dashboardFolders) {
       kind: 'dashboards',
     })
   }
+  const known = new Set(rows.map((r) => r.object))
+  for (const g of roles.flatMap((r) => r.grants)) {
+    if (known.has(g.object)) continue
+    known.add(g.object)
+    const [kind, id] = g.object.split(':')
+    const reports = kind === 'rfolder'
+    rows.push({
+      object: g.object,
+      label: `${reports ? 'Reports' : 'Dashboards'} folder ${id}`,
+      kind: reports ? 'reports' : 'dashboards',
+    })
+  }
   return rows
 }
 
@@ -34,26 +50,45 @@ function objectLabel(rows, object) {
   return rows.find((r) => r.object === object)?.label ?? object
 }
 
+/**
+ * A folder list the page can do without: a refusal (or any failure) leaves it empty and says
+ * why, so a roles admin who may not list one kind of folder still manages roles.
+ */
+async function folderList(get, kind) {
+  try {
+    return { list: (await get(`/folders/${kind}`)).list, problem: null }
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err
+    return { list: [], problem: err }
+  }
+}
+
 /** Loads roles with the grants of each custom one, and the folders grants can name. */
 async function loadAll(org, signal) {
   const get = (path) => api('GET', orgPath(org, path), undefined, { signal })
   const [roles, reports, dashboards] = await Promise.all([
     get('/roles'),
-    get('/folders/reports'),
-    get('/folders/dashboards'),
+    folderList(get, 'reports'),
+    folderList(get, 'dashboards'),
   ])
   const custom = roles.list.filter((r) => !r.builtin)
   const grants = await Promise.all(
     custom.map((r) => get(`/roles/${encodeURIComponent(r.name)}/permissions`)),
   )
+  const withGrants = custom.map((r, i) => ({ ...r, grants: grants[i] }))
+  const problems = [
+    reports.problem && { what: 'report folders', error: reports.problem },
+    dashboards.problem && { what: 'dashboard folders', error: dashboards.problem },
+  ].filter(Boolean)
   return {
     builtin: roles.list.filter((r) => r.builtin).map((r) => r.name),
-    custom: custom.map((r, i) => ({ ...r, grants: grants[i] })),
-    rows: grantRows(reports.list, dashboards.list),
+    custom: withGrants,
+    rows: grantRows(reports.list, dashboards.list, withGrants),
+    problems,
   }
 }
 
-function CreateRoleForm({ org, onCreated }) {
+function CreateRoleForm({ org, onCreated, onChange }) {
   const [name, setName] = useState('')
   const [failure, setFailure] = useState(null)
   const [busy, setBusy] = useState(false)
@@ -78,7 +113,10 @@ function CreateRoleForm({ org, onCreated }) {
     ${failure && !nameError && html`<div class="error" role="alert">${messageOf(failure)}</div>`}
     <div class="field">
       <label for="new-role-name">Role name</label>
-      <input id="new-role-name" value=${name} onInput=${(e) => setName(e.currentTarget.value)}
+      <input id="new-role-name" value=${name} onInput=${(e) => {
+        setName(e.currentTarget.value)
+        onChange()
+      }}
         aria-invalid=${nameError ? 'true' : undefined}
         aria-describedby=${nameError ? 'new-role-name-error new-role-name-hint' : 'new-role-name-hint'} />
       <span class="muted" id="new-role-name-hint">${hint}</span>
@@ -91,7 +129,7 @@ function CreateRoleForm({ org, onCreated }) {
 }
 
 /** The grants of one role as checkboxes; saving replaces all of them (the API's PUT). */
-function GrantsEditor({ org, role, rows, onSaved, onCancel }) {
+function GrantsEditor({ org, role, rows, onSaved, onCancel, onChange }) {
   const [grants, setGrants] = useState(() => {
     const m = {}
     for (const g of role.grants) m[g.object] = new Set(g.actions)
@@ -101,6 +139,7 @@ function GrantsEditor({ org, role, rows, onSaved, onCancel }) {
   const [busy, setBusy] = useState(false)
 
   function toggle(object, action, on) {
+    onChange()
     setGrants((g) => {
       const set = new Set(g[object] ?? [])
       if (on) set.add(action)
@@ -202,6 +241,13 @@ export function RolesPage({ me, org }) {
   const mayUpdate = canAdmin(access, 'roles', 'update')
   const mayDelete = canAdmin(access, 'roles', 'delete')
 
+  // A notice tells what the last action did; the next edit makes it stale, so it goes.
+  const edited = () => setNotice('')
+  function edit(name) {
+    setNotice('')
+    setError(null)
+    setEditing(name)
+  }
   function created(name) {
     setNotice(`Role ${name} created; now choose its grants`)
     setError(null)
@@ -215,6 +261,7 @@ export function RolesPage({ me, org }) {
     reload()
   }
   async function remove(role) {
+    setNotice('')
     if (!confirm(`Delete the role ${role.name}? Members lose what it granted.`)) return
     try {
       await api('DELETE', orgPath(org, `/roles/${encodeURIComponent(role.name)}`))
@@ -233,12 +280,16 @@ export function RolesPage({ me, org }) {
     <${AdminNav} me=${me} org=${org} current="roles" />
     <${ErrorBox} error=${error || actionError} />
     <${Notice}>${notice}<//>
+    ${data?.problems.map(
+      (p) =>
+        html`<p class="warning" role="note">The ${p.what} could not be listed (${messageOf(p.error)}), so the grants table leaves them out; grants roles already have on them are shown by folder id and kept when you save.</p>`,
+    )}
     ${
       current &&
       html`<${GrantsEditor} key=${current.name} org=${org} role=${current} rows=${data.rows}
-        onSaved=${saved} onCancel=${() => setEditing(null)} />`
+        onSaved=${saved} onCancel=${() => edit(null)} onChange=${edited} />`
     }
-    ${!current && mayCreate && data && html`<${CreateRoleForm} org=${org} onCreated=${created} />`}
+    ${!current && mayCreate && data && html`<${CreateRoleForm} org=${org} onCreated=${created} onChange=${edited} />`}
     ${!data && !error && html`<p class="loading">Loading roles…</p>`}
     ${
       data &&
@@ -260,7 +311,7 @@ export function RolesPage({ me, org }) {
               <td class="row-actions">
                 ${
                   mayUpdate &&
-                  html`<button type="button" onClick=${() => setEditing(r.name)}
+                  html`<button type="button" onClick=${() => edit(r.name)}
                     aria-label=${`Edit grants of ${r.name}`}>Edit grants</button>`
                 }
                 ${
