@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  apiCall,
   checkPage,
   hasChromium,
   launchBrowser,
@@ -11,6 +12,7 @@ import {
   type UiServer,
   watchPageErrors,
 } from '../helpers/browser.ts'
+import { dashboardBody, reportBody } from '../helpers/factories.ts'
 
 /**
  * The report editor in Chromium against a real Herald: a weekly Berlin report on the sample
@@ -146,4 +148,90 @@ describe.skipIf(!run)('web UI: report editor', () => {
     await checkPage(page, 'report-editor-name-error')
     expect(errors).toEqual([])
   }, 60_000)
+
+  it('edits several dashboard entries and keeps what it does not change', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      apiCall(server.base, method, path, body)
+    const tabs = [
+      { ...dashboardBody().tabs[0], tabId: 'default', name: 'Overview' },
+      { ...dashboardBody().tabs[0], tabId: 'detail', name: 'Detail' },
+    ]
+    const board = await call('POST', '/api/v2/default/dashboards?folder=default', {
+      ...dashboardBody({ title: 'Two tabs', tabs }),
+    })
+    expect(board.status, JSON.stringify(board.body)).toBe(200)
+    const boardId = board.body.dashboardId ?? board.body.id
+    const other = await call('POST', '/api/v2/default/dashboards?folder=default', {
+      ...dashboardBody({ title: 'Also two tabs', tabs }),
+    })
+    const otherId = other.body.dashboardId ?? other.body.id
+    const sample = (await call('GET', '/api/v2/default/dashboards')).body.list.find(
+      (d: { title: string }) => d.title === 'Sample sales',
+    )
+    const base = reportBody(sample.dashboardId, { name: 'multi_entry', title: 'Multi entry' })
+    // The second entry has its own range and format (CSV of the last day) and fields the editor
+    // has no control for: it must come back exactly as it went in.
+    const own = {
+      folder: 'default',
+      dashboard: boardId,
+      tabs: ['detail'],
+      variables: [],
+      timerange: { type: 'relative', period: '1d', from: 0, to: 0 },
+      report_type: 'csv',
+      email_attachment_type: 'standard',
+    }
+    const made = await call('POST', '/api/v2/default/reports?folder=default', {
+      ...base,
+      dashboards: [...base.dashboards, own],
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(200)
+    const before = (await call('GET', `/api/v2/default/reports/${made.body.id}`)).body
+    expect(before.dashboards).toHaveLength(2)
+
+    await page.goto(`${server.base}/#/o/default/reports/${made.body.id}/edit`)
+    await page.getByRole('heading', { name: 'Edit Multi entry' }).waitFor()
+    const entry = (n: number) => page.getByRole('group', { name: `Dashboard ${n}`, exact: true })
+    await entry(2).waitFor()
+    expect(await entry(1).getByRole('combobox', { name: 'Dashboard 1' }).inputValue()).toBe(
+      sample.dashboardId,
+    )
+    expect(await entry(2).getByRole('combobox', { name: 'Dashboard 2' }).inputValue()).toBe(boardId)
+    expect(await entry(2).getByRole('checkbox', { name: 'Detail' }).isChecked()).toBe(true)
+    expect(await entry(2).getByRole('checkbox', { name: 'Overview' }).isChecked()).toBe(false)
+    expect(await entry(2).innerText()).toContain('keeps its own time range and format')
+    // Chromium's zone list says Asia/Calcutta; the report's own spelling is still the one shown.
+    expect(await page.getByRole('combobox', { name: 'Timezone' }).inputValue()).toBe('Asia/Kolkata')
+
+    // A third entry, on the one dashboard no entry has yet, with both its tabs; then the first
+    // goes (the API refuses a dashboard listed twice).
+    await page.getByRole('button', { name: 'Add a dashboard' }).click()
+    await entry(3).waitFor()
+    const third = entry(3).getByRole('combobox', { name: 'Dashboard 3' })
+    expect(await third.inputValue()).toBe(otherId)
+    await third.selectOption({ label: 'Also two tabs' })
+    await entry(3).getByRole('checkbox', { name: 'Detail' }).check()
+    expect(await entry(3).getByRole('checkbox', { name: 'Overview' }).isChecked()).toBe(true)
+    await checkPage(page, 'report-editor-entries')
+    await page.getByRole('button', { name: 'Remove dashboard 1' }).click()
+    await expect.poll(() => page.getByRole('group', { name: /^Dashboard \d$/ }).count()).toBe(2)
+    expect(await entry(1).getByRole('combobox', { name: 'Dashboard 1' }).inputValue()).toBe(boardId)
+    await page.getByRole('button', { name: 'Save report' }).click()
+    const saved = page.getByRole('heading', { name: 'Multi entry', exact: true })
+    await saved.or(page.locator('#save-errors')).waitFor()
+    expect(await page.locator('#save-errors').count(), await page.locator('main').innerText()).toBe(
+      0,
+    )
+
+    const after = (await call('GET', `/api/v2/default/reports/${made.body.id}`)).body
+    expect(after.dashboards).toHaveLength(2)
+    // The entry it did not change, as it was; the new one with the report's shared range/format.
+    expect(after.dashboards[0]).toEqual(before.dashboards[1])
+    expect(after.dashboards[1]).toMatchObject({
+      dashboard: otherId,
+      tabs: ['default', 'detail'],
+      timerange: before.dashboards[0].timerange,
+      report_type: 'pdf',
+    })
+    expect(errors).toEqual([])
+  }, 90_000)
 })

@@ -24,8 +24,21 @@ const FREQUENCIES = [
   ['cron', 'Cron expression'],
 ]
 const PERIODS = ['15m', '1h', '12h', '1d', '7d', '30d', '1M', '3M', '1y']
+const FORMATS = [
+  ['pdf', 'PDF'],
+  ['png', 'PNG image'],
+  ['csv', 'CSV (one file per data panel)'],
+]
+/** The API's limit on dashboard entries per report. */
+const MAX_ENTRIES = 20
+/** What each entry has of its own; the time range and format are shared (SHARED_KEYS). */
+const ENTRY_KEYS = ['dashboard', 'tabs', 'variables']
+const SHARED_KEYS = ['timerange', 'report_type', 'email_attachment_type', 'attachment_dimensions']
 
-/** Which control an API field name belongs to. */
+/**
+ * Which control an API field name belongs to: `dashboards[1].tabs` → `tabs-1` (that entry's
+ * tabs); the shared time range and format take the message of any entry.
+ */
 function placeOf(name) {
   if (name === 'name' || name === 'title' || name === 'description' || name === 'message')
     return name
@@ -35,11 +48,48 @@ function placeOf(name) {
   if (name.startsWith('frequency')) return 'frequency'
   if (name.startsWith('timezone')) return 'timezone'
   if (name.startsWith('destinations')) return 'destinations'
-  if (name === 'dashboards' || /^dashboards\[\d+\]\.dashboard$/.test(name)) return 'dashboard'
-  const m = /^dashboards\[\d+\]\.([a-z_]+)/.exec(name)
-  if (m) return m[1]
+  if (name === 'dashboards') return 'dashboards'
+  const m = /^dashboards\[(\d+)\]\.([a-z_]+)/.exec(name)
+  if (m && ENTRY_KEYS.includes(m[2])) return `${m[2]}-${m[1]}`
+  if (m && m[2] === 'folder') return `dashboard-${m[1]}`
+  if (m) return m[2]
   return undefined
 }
+
+let entryKeys = 0
+
+/** A dashboard entry as the form holds it; `raw` is the API's entry (null for a new one). */
+function entryOf(d, raw = d) {
+  const variables = {}
+  for (const v of d.variables ?? []) variables[v.key] = [...(variables[v.key] ?? []), v.value]
+  return {
+    key: ++entryKeys,
+    raw,
+    dashboard: d.dashboard ?? '',
+    dashboardFolder: d.folder ?? 'default',
+    tabs: d.tabs ?? [],
+    variables,
+    own: false,
+  }
+}
+
+/**
+ * A new entry on the first dashboard of the list no entry has yet (the API refuses one listed
+ * twice), with its first tab; none left: a blank entry to choose for.
+ */
+function newEntry(dashboards, entries = []) {
+  const dashboard = dashboards.find((d) => !entries.some((e) => e.dashboard === d.dashboardId))
+  return entryOf(
+    {
+      dashboard: dashboard?.dashboardId ?? '',
+      folder: dashboard?.folderId ?? 'default',
+      tabs: dashboard?.tabs[0] ? [dashboard.tabs[0].tabId] : [],
+    },
+    null,
+  )
+}
+
+const sharedOf = (d) => JSON.stringify(SHARED_KEYS.map((k) => d?.[k] ?? null))
 
 function slug(title) {
   return title
@@ -62,10 +112,7 @@ function emptyForm() {
     title: '',
     description: '',
     message: '',
-    dashboard: '',
-    dashboardFolder: 'default',
-    tabs: [],
-    variables: {},
+    entries: [],
     rangeType: 'relative',
     period: '7d',
     from: '',
@@ -86,12 +133,18 @@ function emptyForm() {
   }
 }
 
-/** The API's report → the form. */
+/**
+ * The API's report → the form. Every entry is kept, with whatever fields the form has no control
+ * for; the shared time range and format come from the first entry, and an entry whose own differ
+ * keeps them as saved.
+ */
 function formOf(r) {
   const d = r.dashboards?.[0] ?? {}
   const tz = r.timezone || 'UTC'
-  const variables = {}
-  for (const v of d.variables ?? []) variables[v.key] = [...(variables[v.key] ?? []), v.value]
+  const entries = (r.dashboards ?? []).map((x, i) => ({
+    ...entryOf(x),
+    own: i > 0 && sharedOf(x) !== sharedOf(d),
+  }))
   const tr = d.timerange ?? { type: 'relative', period: '7d' }
   return {
     ...emptyForm(),
@@ -100,10 +153,7 @@ function formOf(r) {
     title: r.title ?? '',
     description: r.description ?? '',
     message: r.message ?? '',
-    dashboard: d.dashboard ?? '',
-    dashboardFolder: d.folder ?? 'default',
-    tabs: d.tabs ?? [],
-    variables,
+    entries,
     rangeType: tr.type,
     period: tr.period || '7d',
     from: tr.from ? toLocalInput(tr.from / 1000, tz) : '',
@@ -144,15 +194,17 @@ function scheduleOf(f) {
   }
 }
 
-/** The form → the OpenObserve-shaped report the API takes. */
-function reportOf(f) {
-  const entry = {
-    dashboard: f.dashboard,
-    folder: f.dashboardFolder,
-    tabs: f.tabs,
-    variables: Object.entries(f.variables).flatMap(([key, values]) =>
-      values.map((value) => ({ key, value })),
-    ),
+/** Whether the editor can show this entry: a new one, or one whose dashboard it lists. */
+function understood(entry, dashboards) {
+  return !entry.raw || dashboards.some((d) => d.dashboardId === entry.dashboard)
+}
+
+/**
+ * The form → the OpenObserve-shaped report the API takes. An entry the editor does not
+ * understand goes back exactly as it came; the others keep their unknown fields.
+ */
+function reportOf(f, dashboards) {
+  const shared = {
     timerange:
       f.rangeType === 'relative'
         ? { type: 'relative', period: f.period, from: 0, to: 0 }
@@ -166,14 +218,30 @@ function reportOf(f) {
     email_attachment_type: f.attachment,
   }
   if (f.reportType === 'png' && (f.width || f.height)) {
-    entry.attachment_dimensions = { width: Number(f.width) || 0, height: Number(f.height) || 0 }
+    shared.attachment_dimensions = { width: Number(f.width) || 0, height: Number(f.height) || 0 }
+  }
+  const entryOut = (e) => {
+    if (!understood(e, dashboards)) return e.raw
+    const out = {
+      ...e.raw,
+      dashboard: e.dashboard,
+      folder: e.dashboardFolder,
+      tabs: e.tabs,
+      variables: Object.entries(e.variables).flatMap(([key, values]) =>
+        values.map((value) => ({ key, value })),
+      ),
+    }
+    if (e.own) return out
+    delete out.attachment_dimensions
+    return { ...out, ...shared }
   }
   return {
     name: f.name,
     title: f.title,
     description: f.description,
     message: f.message,
-    dashboards: f.dashboard ? [entry] : [],
+    // Blank ones too, so the API's `dashboards[i]` errors point at the entry they are about.
+    dashboards: f.entries.map(entryOut),
     destinations: f.emails.map((email) => ({ email })),
     enabled: f.enabled,
     imagePreview: f.imagePreview,
@@ -182,8 +250,8 @@ function reportOf(f) {
   }
 }
 
-function VariableField({ v, values, onChange, errors }) {
-  const id = `var-${v.name}`
+function VariableField({ v, values, onChange, errors, place, idPrefix }) {
+  const id = `${idPrefix}${v.name}`
   if (Array.isArray(v.options) && v.options.length) {
     const picked = values ?? []
     return html`<fieldset class="variable">
@@ -197,26 +265,26 @@ function VariableField({ v, values, onChange, errors }) {
   return html`<div class="field">
     <label for=${id}>${v.name}</label>
     <input id=${id} value=${values?.[0] ?? ''} placeholder=${Array.isArray(v.value) ? v.value.join(', ') : String(v.value ?? '')}
-      onInput=${(e) => onChange(e.currentTarget.value ? [e.currentTarget.value] : [])} ...${describedBy(errors, 'variables')} />
+      onInput=${(e) => onChange(e.currentTarget.value ? [e.currentTarget.value] : [])} ...${describedBy(errors, place)} />
   </div>`
 }
 
-function DashboardPreview({ org, form }) {
+function DashboardPreview({ org, form, entry }) {
   const [img, setImg] = useState({ url: '', error: '', busy: false })
   useEffect(() => () => img.url && URL.revokeObjectURL(img.url), [img.url])
   async function load() {
     setImg({ url: '', error: '', busy: true })
     const q = new URLSearchParams({ format: 'png', width: '1000', timezone: form.timezone })
-    if (form.tabs[0]) q.set('tab', form.tabs[0])
+    if (entry.tabs[0]) q.set('tab', entry.tabs[0])
     if (form.rangeType === 'relative' && form.period) q.set('period', form.period)
     const variables = Object.fromEntries(
-      Object.entries(form.variables)
+      Object.entries(entry.variables)
         .filter(([, v]) => v.length)
         .map(([k, v]) => [k, v.length > 1 ? v : v[0]]),
     )
     try {
       const res = await fetch(
-        orgPath(org, `/dashboards/${encodeURIComponent(form.dashboard)}/render?${q}`),
+        orgPath(org, `/dashboards/${encodeURIComponent(entry.dashboard)}/render?${q}`),
         {
           method: 'POST',
           headers: { 'X-Herald-CSRF': '1', 'Content-Type': 'application/json' },
@@ -234,10 +302,83 @@ function DashboardPreview({ org, form }) {
     }
   }
   return html`<div class="dash-preview">
-    <button type="button" onClick=${load} disabled=${!form.dashboard || img.busy}>
+    <button type="button" onClick=${load} disabled=${!entry.dashboard || img.busy}>
       ${img.busy ? 'Rendering…' : 'Preview dashboard'}</button>
     ${img.error && html`<p class="error" role="alert">${img.error}</p>`}
     ${img.url && html`<img src=${img.url} alt="Preview of the dashboard's first chosen tab for the chosen period" />`}
+  </div>`
+}
+
+/**
+ * One dashboard entry: its dashboard, tabs and variables, a preview, and Remove. An entry whose
+ * dashboard the caller's list lacks (deleted, or in a folder it cannot list) is shown by id and
+ * kept exactly as saved.
+ */
+function DashboardEntry({ org, form, entry, i, count, dashboards, errors, onChange, onRemove }) {
+  const n = count > 1 ? ` ${i + 1}` : ''
+  const name = `Dashboard${n}`
+  const remove =
+    count > 1 &&
+    html`<button type="button" class="danger" onClick=${onRemove}
+      aria-label=${`Remove dashboard ${i + 1}`}>Remove</button>`
+  if (!understood(entry, dashboards)) {
+    return html`<div class="entry" role="group" aria-label=${name}>
+      <p><strong>${name}</strong>: <code>${entry.dashboard}</code> (folder <code>${entry.dashboardFolder}</code>)
+        is not in your dashboard list, so it is kept exactly as saved.</p>
+      ${remove}
+    </div>`
+  }
+  const dash = dashboards.find((d) => d.dashboardId === entry.dashboard)
+  const at = (key) => `${key}-${i}`
+  function pick(e) {
+    const d = dashboards.find((x) => x.dashboardId === e.currentTarget.value)
+    onChange({
+      dashboard: d?.dashboardId ?? '',
+      dashboardFolder: d?.folderId ?? 'default',
+      tabs: d?.tabs[0] ? [d.tabs[0].tabId] : [],
+      variables: {},
+    })
+  }
+  return html`<div class="entry" role="group" aria-label=${name}>
+    <div class="field">
+      <label for=${fieldId(at('dashboard'))}>${name}</label>
+      <select id=${fieldId(at('dashboard'))} value=${entry.dashboard} onChange=${pick} ...${describedBy(errors, at('dashboard'))}>
+        <option value="">Choose a dashboard…</option>
+        ${dashboards.map((d) => html`<option value=${d.dashboardId}>${d.title}</option>`)}
+      </select>
+      <${FieldError} errors=${errors} name=${at('dashboard')} />
+    </div>
+    ${
+      dash &&
+      html`<fieldset id=${fieldId(at('tabs'))} class="tabs-pick" ...${describedGroup(errors, at('tabs'))}>
+      <legend>Tabs${count > 1 ? ` of dashboard ${i + 1}` : ''}</legend>
+      ${dash.tabs.map(
+        (
+          t,
+        ) => html`<label class="check"><input type="checkbox" checked=${entry.tabs.includes(t.tabId)}
+          onChange=${(e) => onChange({ tabs: e.currentTarget.checked ? [...entry.tabs, t.tabId] : entry.tabs.filter((x) => x !== t.tabId) })} />
+          ${t.name || t.tabId}</label>`,
+      )}
+      <${FieldError} errors=${errors} name=${at('tabs')} />
+    </fieldset>`
+    }
+    ${
+      dash?.variables?.length > 0 &&
+      html`<div class="variables" id=${fieldId(at('variables'))}>
+      <h3>Variables${count > 1 ? ` of dashboard ${i + 1}` : ''}</h3>
+      ${dash.variables.map(
+        (
+          v,
+        ) => html`<${VariableField} key=${v.name} v=${v} values=${entry.variables[v.name]} errors=${errors}
+          place=${at('variables')} idPrefix=${`var-${i}-`}
+          onChange=${(values) => onChange({ variables: { ...entry.variables, [v.name]: values } })} />`,
+      )}
+      <${FieldError} errors=${errors} name=${at('variables')} />
+    </div>`
+    }
+    ${entry.own && html`<p class="hint">This dashboard keeps its own time range and format, as saved.</p>`}
+    <${DashboardPreview} org=${org} form=${form} entry=${entry} />
+    ${remove && html`<div class="actions">${remove}</div>`}
   </div>`
 }
 
@@ -265,14 +406,7 @@ export function ReportEditorPage({ params, query, org, navigate }) {
     if (!loaded.data || form) return
     if (loaded.data.report) setForm(formOf(loaded.data.report))
     else {
-      const f = emptyForm()
-      const first = loaded.data.dashboards[0]
-      if (first) {
-        f.dashboard = first.dashboardId
-        f.dashboardFolder = first.folderId
-        f.tabs = first.tabs[0] ? [first.tabs[0].tabId] : []
-      }
-      setForm(f)
+      setForm({ ...emptyForm(), entries: [newEntry(loaded.data.dashboards)] })
     }
   }, [loaded.data])
 
@@ -284,28 +418,22 @@ export function ReportEditorPage({ params, query, org, navigate }) {
   if (!form) return html`<p class="loading">Loading the editor…</p>`
 
   const dashboards = loaded.data.dashboards
-  const dash = dashboards.find((d) => d.dashboardId === form.dashboard)
   const set = (patch) => setForm((f) => ({ ...f, ...patch }))
+  const setEntry = (key, patch) =>
+    setForm((f) => ({
+      ...f,
+      entries: f.entries.map((e) => (e.key === key ? { ...e, ...patch } : e)),
+    }))
   const input = (key) => (e) => set({ [key]: e.currentTarget.value })
   const base = `/o/${encodeURIComponent(org)}`
   const folderId = folder ?? loaded.data.report?.folderId ?? 'default'
   const destErrors = (saveError?.fields ?? []).filter((x) => x.name.startsWith('destinations['))
 
-  function pickDashboard(e) {
-    const d = dashboards.find((x) => x.dashboardId === e.currentTarget.value)
-    set({
-      dashboard: d?.dashboardId ?? '',
-      dashboardFolder: d?.folderId ?? 'default',
-      tabs: d?.tabs[0] ? [d.tabs[0].tabId] : [],
-      variables: {},
-    })
-  }
-
   async function save(e) {
     e.preventDefault()
     setSaving(true)
     try {
-      const body = reportOf(form)
+      const body = reportOf(form, dashboards)
       const q = folder ? `?folder=${encodeURIComponent(folder)}` : ''
       let reportId = id
       if (id) await api('PUT', orgPath(org, `/reports/${encodeURIComponent(id)}${q}`), body)
@@ -373,42 +501,20 @@ export function ReportEditorPage({ params, query, org, navigate }) {
       </fieldset>
 
       <fieldset>
-        <legend>Dashboard</legend>
-        <div class="field">
-          <label for=${fieldId('dashboard')}>Dashboard</label>
-          <select id=${fieldId('dashboard')} value=${form.dashboard} onChange=${pickDashboard} ...${describedBy(errors, 'dashboard')}>
-            <option value="">Choose a dashboard…</option>
-            ${dashboards.map((d) => html`<option value=${d.dashboardId}>${d.title}</option>`)}
-          </select>
-          <${FieldError} errors=${errors} name="dashboard" />
+        <legend>Dashboards</legend>
+        ${form.entries.map(
+          (entry, i) => html`<${DashboardEntry} key=${entry.key} org=${org} form=${form}
+            entry=${entry} i=${i} count=${form.entries.length} dashboards=${dashboards}
+            errors=${errors} onChange=${(patch) => setEntry(entry.key, patch)}
+            onRemove=${() => set({ entries: form.entries.filter((e) => e.key !== entry.key) })} />`,
+        )}
+        <div class="actions">
+          <button type="button" disabled=${form.entries.length >= MAX_ENTRIES}
+            aria-describedby="entries-hint"
+            onClick=${() => set({ entries: [...form.entries, newEntry(dashboards, form.entries)] })}>Add a dashboard</button>
+          <p class="hint" id="entries-hint">Up to ${MAX_ENTRIES} dashboards; each is rendered into the same email. The time range and format below apply to each.</p>
         </div>
-        ${
-          dash &&
-          html`<fieldset id=${fieldId('tabs')} class="tabs-pick" ...${describedGroup(errors, 'tabs')}>
-          <legend>Tabs</legend>
-          ${dash.tabs.map(
-            (
-              t,
-            ) => html`<label class="check"><input type="checkbox" checked=${form.tabs.includes(t.tabId)}
-              onChange=${(e) => set({ tabs: e.currentTarget.checked ? [...form.tabs, t.tabId] : form.tabs.filter((x) => x !== t.tabId) })} />
-              ${t.name || t.tabId}</label>`,
-          )}
-          <${FieldError} errors=${errors} name="tabs" />
-        </fieldset>`
-        }
-        ${
-          dash?.variables?.length > 0 &&
-          html`<div class="variables" id=${fieldId('variables')}>
-          <h3>Variables</h3>
-          ${dash.variables.map(
-            (
-              v,
-            ) => html`<${VariableField} key=${v.name} v=${v} values=${form.variables[v.name]} errors=${errors}
-              onChange=${(values) => set({ variables: { ...form.variables, [v.name]: values } })} />`,
-          )}
-          <${FieldError} errors=${errors} name="variables" />
-        </div>`
-        }
+        <${FieldError} errors=${errors} name="dashboards" />
         <fieldset id=${fieldId('timerange')} ...${describedGroup(errors, 'timerange')}>
           <legend>Time range</legend>
           <label class="check"><input type="radio" name="range" checked=${form.rangeType === 'relative'} onChange=${() => set({ rangeType: 'relative' })} /> Relative (the last …)</label>
@@ -428,7 +534,6 @@ export function ReportEditorPage({ params, query, org, navigate }) {
           }
           <${FieldError} errors=${errors} name="timerange" />
         </fieldset>
-        <${DashboardPreview} org=${org} form=${form} />
       </fieldset>
 
       <fieldset>
@@ -440,7 +545,8 @@ export function ReportEditorPage({ params, query, org, navigate }) {
               const reportType = e.currentTarget.value
               set(reportType === 'png' ? { reportType } : { reportType, attachment: 'standard' })
             }} ...${describedBy(errors, 'report_type')}>
-              <option value="pdf">PDF</option><option value="png">PNG image</option><option value="csv">CSV (one file per data panel)</option>
+              ${FORMATS.map(([v, label]) => html`<option value=${v}>${label}</option>`)}
+              ${!FORMATS.some(([v]) => v === form.reportType) && html`<option value=${form.reportType}>${form.reportType} (as saved)</option>`}
             </select>
             <${FieldError} errors=${errors} name="report_type" />
           </div>
@@ -526,7 +632,13 @@ export function ReportEditorPage({ params, query, org, navigate }) {
                 // Keep the wall-clock start: 09:00 stays 09:00 in the new zone.
                 set({ timezone: e.currentTarget.value })
               }}>
-              ${zones.map((z) => html`<option value=${z}>${z}</option>`)}
+              ${
+                // The browser's list spells some zones its own way (Asia/Calcutta for the
+                // report's Asia/Kolkata): the report's own stays choosable, so the select shows it.
+                (zones.includes(form.timezone) ? zones : [form.timezone, ...zones]).map(
+                  (z) => html`<option value=${z}>${z}</option>`,
+                )
+              }
             </select>
             <${FieldError} errors=${errors} name="timezone" />
           </div>
