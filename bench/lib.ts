@@ -300,6 +300,37 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
 }
 
 /** The functions with the most self time in the V8 profile(s) written to `dir`. */
+/** Per profile file (one per thread): its busy time and the functions with the most self time. */
+export function threadSelfTime(dir: string, top = 8): string[] {
+  const out: string[] = []
+  for (const file of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
+      samples: number[]
+      timeDeltas: number[]
+    }
+    const byId = new Map(p.nodes.map((n) => [n.id, n]))
+    const self = new Map<string, number>()
+    let busy = 0
+    p.samples.forEach((id, i) => {
+      const cf = byId.get(id)?.callFrame
+      const dt = p.timeDeltas[i] ?? 0
+      if (!cf || cf.functionName === '(idle)' || cf.functionName === '(program)') return
+      const where = cf.url
+        .replace(/^.*node_modules\//, '')
+        .replace(/^file:\/\/.*?\/(src|bench)\//, '$1/')
+      const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
+      self.set(key, (self.get(key) ?? 0) + dt)
+      busy += dt
+    })
+    out.push(`${file}: busy ${(busy / 1000).toFixed(0)} ms`)
+    for (const [k, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      out.push(`  ${((100 * us) / Math.max(1, busy)).toFixed(1).padStart(5)}%  ${k}`)
+    }
+  }
+  return out
+}
+
 export function topSelfTime(dir: string, top = 20): string[] {
   interface Node {
     id: number

@@ -17,7 +17,7 @@
  * time from the slot to the last message the sink accepted.
  *
  *   npm run bench -- pipeline [--n 1000] [--modes distinct,same] [--email] [--lead-ms 8000]
- *                             [--floor-samples 15] [--timeout-ms 400000]
+ *                             [--floor-samples 15] [--timeout-ms 400000] [--cpu-prof [--keep-prof]]
  *
  * Budgets: distinct drain ≤ 1.25 × floor; same drain < 0.25 × floor; GET p99 < 100 ms during
  * either; peak RSS < 600 MB; first preview < 1 s.
@@ -39,6 +39,8 @@ import {
   sleep,
   spawnHerald,
   startSink,
+  tempDir,
+  threadSelfTime,
   until,
   verdict,
 } from './lib.ts'
@@ -213,12 +215,16 @@ async function main() {
   const db = await scratchDatabase('pipeline')
   const sink = EMAIL ? await startSink(0) : undefined
   const port = await freePort()
-  const proc = spawnHerald({
-    DATABASE_URL: db.url,
-    PORT: String(port),
-    HERALD_SEED_SAMPLE: 'true',
-    ...(sink ? { SMTP_URL: `smtp://127.0.0.1:${sink.port}` } : {}),
-  })
+  const prof = f.has('cpu-prof') ? tempDir('herald-pipeline-prof-') : undefined
+  const proc = spawnHerald(
+    {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HERALD_SEED_SAMPLE: 'true',
+      ...(sink ? { SMTP_URL: `smtp://127.0.0.1:${sink.port}` } : {}),
+    },
+    { nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof.dir}`] : [] },
+  )
   const base = `http://127.0.0.1:${port}`
   const sql = postgres(db.url, { max: 2, onnotice: () => {} })
   try {
@@ -328,6 +334,12 @@ async function main() {
     await proc.stop()
     await sink?.stop().catch(() => {})
     await db.drop()
+    if (prof) {
+      // One profile per thread (main, render threads, the sample database's thread).
+      for (const line of threadSelfTime(prof.dir)) process.stderr.write(`  ${line}\n`)
+      if (f.has('keep-prof')) note(`profile kept in ${prof.dir}`)
+      else prof.remove()
+    }
   }
 }
 

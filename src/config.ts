@@ -122,6 +122,7 @@ const envSchema = z.object({
   HERALD_RENDER_THREADS: int(machine.cores, 1, 256),
   HERALD_DB_POOL_SIZE: int(machine.dbPoolSize, 1, 1000),
   HERALD_RENDER_TIMEOUT_MS: int(60_000, 100, 3_600_000),
+  HERALD_RENDER_THREAD_HEAP_MB: int(256, 64, 16_384),
   HERALD_SCHEDULER_LOOKAHEAD_MS: int(10_000, 0, 300_000),
   // For benchmarks and drills only: `noop` succeeds at once, `sleep:<ms>` waits then succeeds.
   HERALD_EXECUTOR: z
@@ -190,6 +191,8 @@ export interface Config {
   renderThreads: number
   /** Longest one PDF or PNG may take to draw; past it the run fails and its thread is replaced. */
   renderTimeoutMs: number
+  /** Most JavaScript heap one render thread may use; a render needing more fails its run. */
+  renderThreadHeapMb: number
   schedulerLookaheadMs: number
   executor: string
   smtpUrl: string | undefined
@@ -253,6 +256,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dbPoolSize: e.HERALD_DB_POOL_SIZE,
     renderThreads: e.HERALD_RENDER_THREADS,
     renderTimeoutMs: e.HERALD_RENDER_TIMEOUT_MS,
+    renderThreadHeapMb: e.HERALD_RENDER_THREAD_HEAP_MB,
     schedulerLookaheadMs: e.HERALD_SCHEDULER_LOOKAHEAD_MS,
     executor: e.HERALD_EXECUTOR,
     smtpUrl: e.SMTP_URL,

@@ -83,6 +83,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
   const renderer = new RenderPool({
     threads: config.renderThreads,
     timeoutMs: config.renderTimeoutMs,
+    heapMb: config.renderThreadHeapMb,
     log,
   })
   const warmups: Promise<void>[] = []

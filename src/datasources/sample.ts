@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import { DirectoryLockedError, lockDataDir } from '../db/pglite-lock.ts'
-import { pgliteEntry, pgliteStartParams } from '../db/pglite-settings.ts'
+import { pgliteEntry, pgliteStartParams, runNodeChild } from '../db/pglite-settings.ts'
+import { threadModule } from '../render/thread-module.ts'
 import {
   type Connection,
   DatasourceUnavailableError,
@@ -53,6 +55,15 @@ const { parentPort, workerData } = require('node:worker_threads')
 })().catch((e) => parentPort.postMessage({ fatal: String((e && e.stack) || e) }))
 `
 
+/**
+ * Creates and fills a new sample database directory in a child process (`sample-fill.ts`), so
+ * the memory that initdb and the bulk insert grow inside PGlite leaves with the child.
+ */
+async function fillSampleDirectory(dir: string, nowMs: number): Promise<void> {
+  const entry = await threadModule(new URL('./sample-fill.ts', import.meta.url))
+  await runNodeChild([fileURLToPath(entry), dir, String(nowMs)])
+}
+
 /** An error raised by the database in the thread, with its SQLSTATE. */
 export class SampleQueryError extends Error {
   constructor(
@@ -97,6 +108,9 @@ class SampleThread {
         // The sample is a few MB: 16 MB of shared buffers hold all of it.
         extraParams: pgliteStartParams([], '16MB'),
       },
+      // Rows pass through this thread's heap on their way out; left to V8's defaults it swells
+      // under a burst of panel queries as the render threads' did (see render/pool.ts).
+      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 },
     })
     // Never the reason the process stays up; close() ends it on shutdown.
     this.worker.unref()
@@ -291,6 +305,17 @@ export class SampleDatabase implements Connection {
   private async start(): Promise<SampleThread> {
     const started = performance.now()
     const dir = this.claimDir()
+    if (dir && !existsSync(path.join(dir, 'PG_VERSION'))) {
+      await fillSampleDirectory(dir, this.clock.now()).then(
+        () => this.log.info({ dir, in: 'child process' }, 'sample database seeded'),
+        (err) => {
+          // Filled below in the thread instead, at the cost of the memory it keeps.
+          this.log.warn({ err }, 'could not fill the sample database in a child process')
+          rmSync(dir, { recursive: true, force: true })
+          mkdirSync(dir, { recursive: true })
+        },
+      )
+    }
     let thread = new SampleThread(dir)
     try {
       await thread.ready

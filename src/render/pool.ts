@@ -37,7 +37,17 @@ export interface RenderPoolOptions {
   filename?: URL
   /** How long an idle thread is kept before its memory is given back. */
   idleMs?: number
+  /** Most old-generation heap a thread may grow (HERALD_RENDER_THREAD_HEAP_MB); 256 by default. */
+  heapMb?: number
 }
+
+/**
+ * A render thread's young generation. V8's default lets each thread's heap swell to ~300 MB under
+ * a burst of renders whose live data is ~40 MB (measured on the sample dashboard: two threads took
+ * a process from 660 to 1,020 MB); a bounded young generation and old-generation ceiling keep it
+ * near ~100 MB a thread at the same render speed (pipeline bench, bench/README).
+ */
+const YOUNG_GENERATION_MB = 12
 
 /**
  * Rendering off the event loop: a piscina pool of worker threads, started on demand and stopped
@@ -87,6 +97,12 @@ export class RenderPool implements Renderer {
       if (limit.signal.aborted) {
         throw new RenderError(`Rendering the ${what} took longer than ${this.o.timeoutMs} ms`)
       }
+      if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        throw new RenderError(
+          `Rendering the ${what} needed more memory than a render thread may use ` +
+            `(HERALD_RENDER_THREAD_HEAP_MB=${this.o.heapMb ?? 256})`,
+        )
+      }
       throw new RenderError(`Rendering the ${what} failed: ${(err as Error).message}`)
     } finally {
       clearTimeout(timer)
@@ -130,6 +146,10 @@ export class RenderPool implements Renderer {
         minThreads: this.keepOne ? 1 : 0,
         maxThreads: this.o.threads,
         idleTimeout: this.o.idleMs ?? 5 * 60_000,
+        resourceLimits: {
+          maxOldGenerationSizeMb: this.o.heapMb ?? 256,
+          maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+        },
       })
       pool.on('error', (err) => this.log.error({ err }, 'render thread failed'))
       return pool

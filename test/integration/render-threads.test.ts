@@ -167,3 +167,32 @@ describe('the render time limit', () => {
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG')
   })
 })
+
+describe('the render thread heap limit', () => {
+  const renderer = new RenderPool({
+    threads: 1,
+    timeoutMs: 60_000,
+    heapMb: 64,
+    log: silent,
+    filename: fixture,
+  })
+  afterAll(() => renderer.close())
+
+  const input = (title: string) => ({
+    title,
+    tabName: 'Main',
+    timeRangeLabel: 'today',
+    generatedAtLabel: 'now',
+    panels: [],
+  })
+
+  it('a render that outgrows the heap fails alone, naming the setting; the next one renders', async () => {
+    const hog = renderer.render('pdf', input('hog'))
+    await expect(hog).rejects.toThrow(RenderError)
+    await expect(hog).rejects.toThrow(
+      'Rendering the PDF needed more memory than a render thread may use (HERALD_RENDER_THREAD_HEAP_MB=64)',
+    )
+    const pdf = await renderer.render('pdf', input('After the hog'))
+    expect(pdf.subarray(0, 4).toString('ascii')).toBe('%PDF')
+  })
+})

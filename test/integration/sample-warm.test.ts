@@ -11,22 +11,25 @@ import { createTestDatabase, postgresUrl, type TestDatabase, waitFor } from '../
 /** Log lines of the server, as messages, in order. */
 function recordingLog() {
   const messages: string[] = []
+  const lines: Record<string, unknown>[] = []
   const log = pino(
     { level: 'info' },
     {
       write(line: string) {
-        messages.push((JSON.parse(line) as { msg: string }).msg)
+        const parsed = JSON.parse(line) as { msg: string }
+        messages.push(parsed.msg)
+        lines.push(parsed)
       },
     },
   )
-  return { log, messages }
+  return { log, messages, lines }
 }
 
 describe('the sample database at start', () => {
   let dataDir: string
   let tdb: TestDatabase | undefined
   let herald: Herald
-  const { log, messages } = recordingLog()
+  const { log, messages, lines } = recordingLog()
   const auth = basic('root@example.com', 'root-password-123')
   const url = (p: string) => `http://127.0.0.1:${herald.port}${p}`
 
@@ -54,6 +57,8 @@ describe('the sample database at start', () => {
     )
     // Nobody has queried it yet: the process started it on its own.
     expect(messages).toContain('sample database seeded')
+    // Filled by a child process, so initdb's and the bulk insert's memory left with it.
+    expect(lines.find((l) => l.msg === 'sample database seeded')?.in).toBe('child process')
     expect(messages).toContain('sample database ready')
     // A render thread has started and drawn its warm-up PDF and PNG before the process said ready.
     expect(messages).toContain('render thread ready')
