@@ -67,12 +67,13 @@ function uiFixture(): Promise<UiFixture> {
 /**
  * A real Herald (`npm start`'s entry, every role) on its own embedded PGlite database and a free
  * port, with the sample dashboard, so the browser sees exactly what `npm start` serves. The
- * database starts as a copy of one already migrated for this run: the file's own, but without
- * initdb and the migrations (Herald finds them applied, and creates root and the sample itself).
+ * DATA_DIR starts as a copy of one made for this run (test/helpers/ui-setup.ts): the file's own
+ * databases, already migrated and with the sample datasource seeded; Herald creates root, its
+ * secret and the sample dashboard itself, as on a first start.
  */
 export async function startUiServer(env: Record<string, string> = {}): Promise<UiServer> {
   const dataDir = path.join(tmpdir(), `herald-ui-${randomBytes(4).toString('hex')}`)
-  await cp((await uiFixture()).templateDbDir, path.join(dataDir, 'db'), { recursive: true })
+  await cp((await uiFixture()).templateDataDir, dataDir, { recursive: true })
   const p = spawnHerald({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { type BrowserServer, chromium } from 'playwright-core'
 import type { TestProject } from 'vitest/node'
+import { systemClock } from '../../src/clock.ts'
+import { SampleDatabase } from '../../src/datasources/sample.ts'
 import { openAndMigrate } from '../../src/db/open.ts'
+import { createLogger } from '../../src/log.ts'
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts'
 
 declare module 'vitest' {
@@ -15,19 +18,23 @@ declare module 'vitest' {
   }
 }
 
-/** What every UI test file shares: one browser to connect to, one migrated database to copy. */
+/** What every UI test file shares: one browser to connect to, one data directory to copy. */
 export interface UiFixture {
   wsEndpoint: string
-  /** A PGlite data directory after every migration; each Herald gets its own copy. */
-  templateDbDir: string
+  /**
+   * A DATA_DIR holding Herald's PGlite database after every migration (`db/`) and the sample
+   * datasource's database, seeded (`sample/`); each Herald starts on its own copy.
+   */
+  templateDataDir: string
 }
 
 /**
  * The UI tests' shared, expensive parts, made once per run and only if a UI test asks: one
  * Chromium (each file connects and opens its own context, so cookies and storage stay apart) and
- * one migrated PGlite directory (each file's Herald starts on a copy: its own database, without
- * paying initdb and every migration again, ~10 s of CPU each on the CI machine). A run without UI
- * tests only opens this tiny HTTP server, which starts nothing until asked.
+ * one data directory (each file's Herald starts on a copy: its own databases, without paying
+ * initdb and every migration, ~10 s of CPU each on the CI machine, nor initdb and the seeding of
+ * the sample datasource, which a fresh Herald does in the background while the first test runs).
+ * A run without UI tests only opens this tiny HTTP server, which starts nothing until asked.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let browserServer: BrowserServer | undefined
@@ -35,15 +42,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let made: Promise<UiFixture> | undefined
 
   async function prepare(): Promise<UiFixture> {
-    dir = await mkdtemp(path.join(tmpdir(), 'herald-ui-tpl-'))
-    const templateDbDir = path.join(dir, 'db')
+    const templateDataDir = await mkdtemp(path.join(tmpdir(), 'herald-ui-tpl-'))
+    dir = templateDataDir
+    // Herald's own code and paths, so the copy is what a DATA_DIR holds after a first start.
+    const sample = new SampleDatabase({
+      dataDir: path.join(templateDataDir, 'sample'),
+      clock: systemClock,
+      log: createLogger('silent'),
+    })
     const [server] = await Promise.all([
       chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-      // Herald's own opening path, so the copy is exactly what a fresh DATA_DIR would hold.
-      openAndMigrate({ databaseUrl: undefined, dataDir: dir }).then((db) => db.close()),
+      openAndMigrate({ databaseUrl: undefined, dataDir: templateDataDir }).then((db) => db.close()),
+      sample.warm().finally(() => sample.close()),
     ])
     browserServer = server
-    return { wsEndpoint: server.wsEndpoint(), templateDbDir }
+    return { wsEndpoint: server.wsEndpoint(), templateDataDir }
   }
 
   const http = createServer((_req, res) => {
