@@ -35,6 +35,19 @@ function findProblem(node: unknown): string | undefined {
  * SELECT, WITH … SELECT, VALUES or TABLE — or undefined when it is.
  */
 export function readOnlyQueryProblem(sql: string): string | undefined {
+  // Every run of a report checks the same bound text again (values travel as parameters), and a
+  // parse is ~1 ms of the event loop per panel: remember the verdicts.
+  if (verdicts.has(sql)) return verdicts.get(sql)
+  const problem = checkQuery(sql)
+  if (verdicts.size >= MAX_REMEMBERED) verdicts.clear()
+  verdicts.set(sql, problem)
+  return problem
+}
+
+const MAX_REMEMBERED = 2_000
+const verdicts = new Map<string, string | undefined>()
+
+function checkQuery(sql: string): string | undefined {
   let stmts: { stmt?: Record<string, unknown> }[]
   try {
     stmts = (parseSync(sql) as { stmts?: { stmt?: Record<string, unknown> }[] }).stmts ?? []
