@@ -147,6 +147,8 @@ describe.skipIf(!run)('web UI: failed deliveries, retry and cancel', { timeout: 
     await page.goto(`${server.base}/#/o/default/reports/${reportId}/runs/${made.body.run_id}`)
     const state = page.locator('.facts .state')
     await expect.poll(() => state.innerText()).toBe('queued')
+    // The notice of the run retried before was about that run, not this one.
+    expect(await page.getByRole('status').filter({ hasText: 'Run queued again' }).count()).toBe(0)
     await expect.poll(() => deliveryRow(LATER).innerText()).toContain('Try again later')
     await checkPage(page, 'run-queued-backing-off')
     await page.getByRole('button', { name: 'Cancel run' }).click()

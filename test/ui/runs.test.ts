@@ -122,6 +122,10 @@ describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
       .toBe(true)
     // The range the trigger gave: from the 1st of this month, 00:00 in Berlin.
     await expect.poll(() => page.locator('.facts').innerText()).toContain('(given at trigger)')
+    // …said in the report's zone, as its PDF says it, and named.
+    expect(await page.locator('.facts').innerText()).toMatch(
+      /Range\s+\w{3} 1, \d{4}, 12:00\sAM – .+ Europe\/Berlin/,
+    )
     await checkPage(page, 'run-succeeded')
     await page.setViewportSize({ width: 768, height: 900 })
     await checkPage(page, 'run-succeeded-768')

@@ -49,3 +49,18 @@ export function whenExact(value) {
   if (Number.isNaN(d.getTime())) return '—'
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
 }
+
+/**
+ * The report's zone the run was resolved in, if this browser knows it: ranges are shown in it,
+ * as the report and its PDF state them. Undefined: the viewer's own zone.
+ */
+export function runZone(run) {
+  const tz = run?.parameters?.timezone
+  if (!tz) return undefined
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: tz })
+    return tz
+  } catch {
+    return undefined
+  }
+}

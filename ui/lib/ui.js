@@ -49,11 +49,11 @@ export function useLoad(fn, deps) {
   return { ...state, reload: () => setTick((t) => t + 1) }
 }
 
-/** A date as the viewer reads it, in their own timezone. */
-export function when(value) {
+/** A date as the viewer reads it: in their own timezone, or in `timeZone` when given. */
+export function when(value, timeZone) {
   if (value === null || value === undefined || value === 0 || value === '') return '—'
   // The API's microseconds (OpenObserve) or an RFC 3339 string.
   const d = typeof value === 'number' ? new Date(value / 1000) : new Date(value)
   if (Number.isNaN(d.getTime())) return '—'
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone })
 }

@@ -10,6 +10,7 @@ import {
   reportApi,
   runApi,
   runPagePath,
+  runZone,
   stateWords,
 } from '../lib/runs.js'
 import { ErrorBox, Notice, PageTitle, useLoad, when } from '../lib/ui.js'
@@ -87,11 +88,17 @@ function Deliveries({ deliveries }) {
   </table></div>`
 }
 
+/**
+ * The range in the report's zone, as the report (and its PDF) states it; dates elsewhere on the
+ * page are in the viewer's.
+ */
 function RangeOf({ run }) {
   const r = rangeOfRun(run)
   if (!r) return html`<span class="muted">resolved when the run starts</span>`
+  const tz = runZone(run)
   const own = run.parameters?.override_range ? ' (given at trigger)' : ''
-  return html`${when(r.from)} – ${when(r.to)}<span class="muted">${own}</span>`
+  const zone = tz ? ` ${tz}` : ''
+  return html`${when(r.from, tz)} – ${when(r.to, tz)}${zone}<span class="muted">${own}</span>`
 }
 
 /** What a dry run would have sent; nothing was. */
@@ -127,6 +134,11 @@ export function RunPage({ params, org, me, navigate }) {
   const [actionError, setActionError] = useState(null)
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState(false)
+  // The page stays mounted from one run to the next: what was said of the last one goes.
+  useEffect(() => {
+    setNotice('')
+    setActionError(null)
+  }, [org, reportId, runId])
 
   // Live: ask again every second until the run ends.
   const final = run ? isFinal(run.state) : false
@@ -169,7 +181,7 @@ export function RunPage({ params, org, me, navigate }) {
       <dd><span class=${`state state-${run.state}`} role="status" aria-live="polite">${stateWords(run.state)}</span>
         ${!final && html` <span class="muted">(updating live)</span>`}</dd>
       <dt>Trigger</dt><dd>${run.trigger}${dryRun ? ' (dry run: nothing sent)' : ''}</dd>
-      <dt>Range</dt><dd><${RangeOf} run=${run} />${run.parameters?.timezone ? html` <span class="muted">(report zone ${run.parameters.timezone})</span>` : null}</dd>
+      <dt>Range</dt><dd><${RangeOf} run=${run} /></dd>
       <dt>Queued</dt><dd>${when(run.created_at)}</dd>
       <dt>Started</dt><dd>${when(run.started_at)}</dd>
       <dt>Finished</dt><dd>${when(run.finished_at)}</dd>

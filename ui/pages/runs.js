@@ -9,6 +9,7 @@ import {
   rangeOfRun,
   reportApi,
   runPagePath,
+  runZone,
   stateWords,
   whenExact,
 } from '../lib/runs.js'
@@ -44,7 +45,9 @@ function listUrl(org, reportId, { state, fromDay, toDay, cursor, limit }) {
 
 function rangeOf(run) {
   const r = rangeOfRun(run)
-  return r ? `${when(r.from)} – ${when(r.to)}` : html`<span class="muted">—</span>`
+  if (!r) return html`<span class="muted">—</span>`
+  const tz = runZone(run)
+  return html`${when(r.from, tz)} – ${when(r.to, tz)}${tz ? html` <span class="muted">${tz}</span>` : null}`
 }
 
 export function RunsPage({ params, query, org, me, navigate }) {
