@@ -221,6 +221,10 @@ describe.skipIf(!run)('web UI: report editor', () => {
     expect(await page.locator('#save-errors').count(), await page.locator('main').innerText()).toBe(
       0,
     )
+    // The report page tells both entries' formats: its own CSV of a day, and the shared PDF.
+    expect(await page.locator('.facts').innerText()).toContain(
+      '2 dashboards: CSV of the last 1d; PDF of the last 30m',
+    )
 
     const after = (await call('GET', `/api/v2/default/reports/${made.body.id}`)).body
     expect(after.dashboards).toHaveLength(2)

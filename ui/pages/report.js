@@ -13,16 +13,25 @@ import { ReportRuns } from './runs.js'
 
 export function ReportSummary({ org, report }) {
   const base = `/o/${encodeURIComponent(org)}`
-  const d = report.dashboards?.[0]
-  const range =
-    d?.timerange?.type === 'absolute'
-      ? `${when(d.timerange.from)} – ${when(d.timerange.to)}`
-      : `the last ${d?.timerange?.period || '—'}`
+  const entries = report.dashboards?.length ? report.dashboards : [undefined]
+  const formatOf = (d) => {
+    const range =
+      d?.timerange?.type === 'absolute'
+        ? `${when(d.timerange.from)} – ${when(d.timerange.to)}`
+        : `the last ${d?.timerange?.period || '—'}`
+    return `${(d?.report_type ?? 'pdf').toUpperCase()} of ${range}`
+  }
+  // One line per distinct format: a report of several dashboards says so, and how each is drawn.
+  const formats = [...new Set(entries.map(formatOf))]
+  const format =
+    entries.length > 1
+      ? `${entries.length} dashboards: ${formats.join('; ')}${formats.length === 1 ? ' (each)' : ''}`
+      : formats[0]
   return html`<dl class="facts">
     <dt>Schedule</dt><dd>${scheduleInWords(report.frequency, report.start, report.timezone)}</dd>
     <dt>Next run</dt><dd>${report.enabled ? `${when(report.nextRunAt)} (your time)` : 'Paused (not enabled)'}</dd>
     <dt>Folder</dt><dd><a href=${href(`${base}/folders/${encodeURIComponent(report.folderId)}`)}>${report.folderName ?? report.folderId}</a></dd>
-    <dt>Format</dt><dd>${(d?.report_type ?? 'pdf').toUpperCase()} of ${range}</dd>
+    <dt>Format</dt><dd>${format}</dd>
     <dt>Recipients</dt><dd>${report.destinations?.length ? report.destinations.map((x) => x.email).join(', ') : 'None (kept on the server)'}</dd>
   </dl>`
 }
