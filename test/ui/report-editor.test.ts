@@ -238,4 +238,71 @@ describe.skipIf(!run)('web UI: report editor', () => {
     })
     expect(errors).toEqual([])
   }, 90_000)
+
+  it('keeps an entry whose dashboard the editor cannot list exactly as saved', async () => {
+    const call = (method: string, path: string, body?: unknown, auth?: string) =>
+      apiCall(server.base, method, path, body, auth)
+    // A dashboard in a folder the editing member may not list.
+    const folder = await call('POST', '/api/v2/default/folders/dashboards', {
+      name: 'Board room',
+      description: '',
+    })
+    const hidden = await call(
+      'POST',
+      `/api/v2/default/dashboards?folder=${folder.body.folderId}`,
+      dashboardBody({ title: 'Board only' }),
+    )
+    const hiddenId = hidden.body.dashboardId ?? hidden.body.id
+    const sample = (await call('GET', '/api/v2/default/dashboards')).body.list.find(
+      (d: { title: string }) => d.title === 'Sample sales',
+    )
+    const base = reportBody(sample.dashboardId, { name: 'half_seen', title: 'Half seen' })
+    const secret = {
+      ...base.dashboards[0],
+      folder: folder.body.folderId,
+      dashboard: hiddenId,
+      report_type: 'png',
+      email_attachment_type: 'inline',
+    }
+    const made = await call('POST', '/api/v2/default/reports?folder=default', {
+      ...base,
+      dashboards: [...base.dashboards, secret],
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(200)
+    const before = (await call('GET', `/api/v2/default/reports/${made.body.id}`)).body
+    await call('POST', '/api/v2/default/roles', { name: 'default-editor' })
+    await call('PUT', '/api/v2/default/roles/default-editor/permissions', [
+      { object: 'rfolder:default', actions: ['list', 'get', 'update'] },
+      { object: 'dfolder:default', actions: ['list', 'get'] },
+    ])
+    await call('POST', '/api/v2/default/users', {
+      email: 'ed@herald.test',
+      password: 'ed-password-123',
+      roles: ['default-editor'],
+    })
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const ed = await context.newPage()
+    const edErrors = watchPageErrors(ed)
+    await signInAs(ed, server.base, 'ed@herald.test', 'ed-password-123')
+    await ed.goto(`${server.base}/#/o/default/reports/${made.body.id}/edit`)
+    await ed.getByRole('heading', { name: 'Edit Half seen' }).waitFor()
+    const kept = ed.getByRole('group', { name: 'Dashboard 2', exact: true })
+    await kept.waitFor()
+    expect(await kept.innerText()).toContain(hiddenId)
+    expect(await kept.innerText()).toContain('kept exactly as saved')
+    expect(await kept.getByRole('combobox').count()).toBe(0)
+    await checkPage(ed, 'report-editor-unlisted-entry')
+    await ed.getByLabel('Title').fill('Half seen, renamed')
+    await ed.getByRole('button', { name: 'Save report' }).click()
+    const done = ed.getByRole('heading', { name: 'Half seen, renamed', exact: true })
+    await done.or(ed.locator('#save-errors')).waitFor()
+    expect(await ed.locator('#save-errors').count(), await ed.locator('main').innerText()).toBe(0)
+
+    const after = (await call('GET', `/api/v2/default/reports/${made.body.id}`)).body
+    expect(after.title).toBe('Half seen, renamed')
+    expect(after.dashboards).toEqual(before.dashboards)
+    expect(edErrors).toEqual([])
+    await context.close()
+  }, 90_000)
 })
