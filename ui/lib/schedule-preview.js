@@ -9,7 +9,7 @@ import { describeFires, viewerZone } from './zoned.js'
  * whose UTC offset differs from the previous one's (a DST change in between).
  */
 export function SchedulePreview({ org, schedule, onErrors }) {
-  const [state, setState] = useState({ fires: [], error: '' })
+  const [state, setState] = useState({ fires: [], error: '', done: false })
   const key = JSON.stringify(schedule)
   useEffect(() => {
     const ctl = new AbortController()
@@ -21,11 +21,11 @@ export function SchedulePreview({ org, schedule, onErrors }) {
           { ...schedule, count: 5 },
           { signal: ctl.signal },
         )
-        setState({ fires: res.next, error: '' })
+        setState({ fires: res.next, error: '', done: true })
         onErrors([])
       } catch (err) {
         if (err?.name === 'AbortError') return
-        setState({ fires: [], error: err.message })
+        setState({ fires: [], error: err.message, done: true })
         onErrors(err.fields ?? [])
       }
     }, 250)
@@ -41,6 +41,8 @@ export function SchedulePreview({ org, schedule, onErrors }) {
   return html`<section class="fires" aria-labelledby="fires-heading">
     <h3 id="fires-heading">Next runs</h3>
     ${state.error && html`<p class="muted">No preview: ${state.error}</p>`}
+    ${!state.done && html`<p class="muted">Working out the next runs…</p>`}
+    ${state.done && !state.error && !items.length && html`<p class="muted">This schedule fires no more.</p>`}
     <ol class="fire-list" aria-live="polite">
       ${items.map(
         (f) => html`<li class=${f.reportDst || f.viewerDst ? 'fire dst' : 'fire'}>
