@@ -183,6 +183,22 @@ export function procStats(pid: number): { rssMb: number; hwmMb: number; cpuMs: n
   }
 }
 
+/** CPU time (user + system) of every PostgreSQL server process on this machine, in ms. */
+export function postgresCpuMs(): number {
+  let ticks = 0
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_S
+}
+
 export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
   return sorted[i] ?? Number.NaN

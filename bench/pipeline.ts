@@ -30,6 +30,7 @@ import {
   freePort,
   note,
   percentile,
+  postgresCpuMs,
   procStats,
   ROOT_EMAIL,
   ROOT_PASSWORD,
@@ -104,6 +105,9 @@ interface Burst {
   getP99Ms: number
   gets: number
   peakRssMb: number
+  /** CPU the Herald process (all threads) and PostgreSQL used from the slot to the last finish. */
+  heraldCpuMs: number
+  pgCpuMs: number
   lastSentMs: number | null
   sent: number | null
 }
@@ -149,6 +153,7 @@ async function burst(
   // GET one report every 100 ms from the slot on, each timed on its own (they may overlap).
   const latencies: number[] = []
   await sleep(Math.max(0, slot - Date.now()))
+  const cpu0 = { herald: procStats(o.pid).cpuMs, pg: postgresCpuMs() }
   const sampler = setInterval(() => {
     const t = performance.now()
     void fetch(`${o.base}/api/v2/${ORG}/reports/${o.template}`, {
@@ -174,6 +179,10 @@ async function burst(
     200,
   )
   clearInterval(sampler)
+  const cpu = {
+    herald: procStats(o.pid).cpuMs - cpu0.herald,
+    pg: postgresCpuMs() - cpu0.pg,
+  }
   if (!done) throw new Error(`${o.mode}: the runs did not finish within ${TIMEOUT_MS} ms`)
   const at = new Date(slot)
   const [span] = await sql<{ finished: number; failed: number }[]>`
@@ -205,6 +214,8 @@ async function burst(
     getP99Ms: round1(percentile(latencies, 99)),
     gets: latencies.length,
     peakRssMb: peakRss,
+    heraldCpuMs: round1(cpu.herald),
+    pgCpuMs: round1(cpu.pg),
     lastSentMs,
     sent,
   }
@@ -245,7 +256,13 @@ async function main() {
     if (!dashboard) throw new Error('no "Sample sales" dashboard was seeded')
     const firstPreviewMs = round1(await preview(base, dashboard))
     const samples: number[] = []
+    const floorCpu0 = { herald: procStats(proc.pid).cpuMs, pg: postgresCpuMs() }
     for (let i = 0; i < FLOOR_SAMPLES; i++) samples.push(await preview(base, dashboard))
+    // What one preview costs in CPU, beside its wall time: the burst's per-run CPU compares to it.
+    const previewCpuMs = round1(
+      (procStats(proc.pid).cpuMs - floorCpu0.herald + postgresCpuMs() - floorCpu0.pg) /
+        FLOOR_SAMPLES,
+    )
     samples.sort((a, b) => a - b)
     const renderMs = round1(percentile(samples, 50))
     const floorMs = round1((N * renderMs) / CORES)
@@ -281,6 +298,7 @@ async function main() {
       ready_ms: readyMs,
       first_preview_ms: firstPreviewMs,
       render_median_ms: renderMs,
+      preview_cpu_ms: previewCpuMs,
       floor_ms: floorMs,
     }
     const lines: string[] = []
@@ -304,6 +322,10 @@ async function main() {
         [`${mode}_get_p99_ms`]: b.getP99Ms,
         [`${mode}_gets`]: b.gets,
         [`${mode}_peak_rss_mb`]: b.peakRssMb,
+        // CPU per run (Herald's threads + PostgreSQL) and how busy the cores were while draining.
+        [`${mode}_cpu_ms_per_run`]: round1((b.heraldCpuMs + b.pgCpuMs) / N),
+        [`${mode}_pg_cpu_ms_per_run`]: round1(b.pgCpuMs / N),
+        [`${mode}_cpu_busy`]: round1((b.heraldCpuMs + b.pgCpuMs) / (b.drainMs * CORES)),
         ...(EMAIL ? { [`${mode}_last_sent_ms`]: b.lastSentMs, [`${mode}_sent`]: b.sent } : {}),
       })
       lines.push(
