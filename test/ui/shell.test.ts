@@ -15,6 +15,7 @@ import {
   type UiServer,
   watchPageErrors,
 } from '../helpers/browser.ts'
+import { reportBody } from '../helpers/factories.ts'
 
 /**
  * The web UI in Debian's Chromium against a real Herald on PGlite: sign in, the shell, folders,
@@ -95,6 +96,109 @@ describe.skipIf(!run)('web UI: sign in and folders', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
     const me = await page.evaluate(async () => (await fetch('/api/v2/me')).status)
     expect(me).toBe(401)
+    expect(errors).toEqual([])
+  })
+
+  it('signs in with the keyboard alone, and shows where focus is', async () => {
+    await page.goto(`${server.base}/`)
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    // From the page start: the first stop is the email field, then the password, Enter submits.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('signin-email')
+    await page.keyboard.type(UI_ROOT_EMAIL)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('signin-password')
+    await page.keyboard.type(UI_ROOT_PASSWORD)
+    await page.keyboard.press('Enter')
+    await page.getByRole('button', { name: 'Sign out' }).waitFor()
+    await page.getByRole('heading', { name: 'default' }).waitFor()
+
+    // Tab on to the first link or button after the heading the page focused: a keyboard user
+    // must see it (ui/style.css :focus-visible), not guess where focus went.
+    interface Focused {
+      tag: string
+      text: string
+      outlineStyle: string
+      outlineWidth: string
+      visible: boolean
+    }
+    const focusedControl = async () =>
+      (await page.evaluate(`(() => {
+        const el = document.activeElement
+        if (!el || !['A', 'BUTTON'].includes(el.tagName)) return null
+        const cs = getComputedStyle(el)
+        return { tag: el.tagName, text: el.textContent.trim(), outlineStyle: cs.outlineStyle,
+          outlineWidth: cs.outlineWidth, visible: el.matches(':focus-visible') }
+      })()`)) as Focused | null
+    let focused: Focused | null = null
+    for (let i = 0; i < 10 && focused === null; i++) {
+      await page.keyboard.press('Tab')
+      focused = await focusedControl()
+    }
+    expect(focused, 'a link or button within 10 Tabs').not.toBeNull()
+    const { visible, outlineStyle, outlineWidth } = focused as Focused
+    expect(visible).toBe(true)
+    expect(outlineStyle).not.toBe('none')
+    expect(Number.parseFloat(outlineWidth)).toBeGreaterThan(0)
+    await checkPage(page, 'keyboard-focus')
+    expect(errors).toEqual([])
+  })
+
+  // Issue 13's bar: a folder of 1,000 reports stays usable. The page renders one page of rows,
+  // not 1,000, and search still reaches every report, not just the page shown.
+  it('pages a folder of 1,000 reports and finds one by name', { timeout: 120_000 }, async () => {
+    const dashboards = await apiCall(server.base, 'GET', '/api/v2/default/dashboards')
+    const sample = dashboards.body.list.find((d: { title: string }) => d.title === 'Sample sales')
+    expect(sample, 'the seeded sample dashboard').toBeTruthy()
+    const folder = await apiCall(server.base, 'POST', '/api/v2/default/folders/reports', {
+      name: 'Thousand',
+      description: '',
+    })
+    expect(folder.status, JSON.stringify(folder.body)).toBe(200)
+    const folderId = folder.body.folderId as string
+    const TOTAL = 1000
+    const name = (i: number) => `bulk-${String(i).padStart(4, '0')}`
+    // The public API has no batch create: one POST each, 16 in flight, as a script would.
+    const started = Date.now()
+    let next = 1
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next <= TOTAL) {
+          const i = next++
+          const res = await apiCall(
+            server.base,
+            'POST',
+            `/api/v2/default/reports?folder=${encodeURIComponent(folderId)}`,
+            reportBody(sample.dashboardId, { name: name(i), title: `Bulk ${i}` }),
+          )
+          expect(res.status, JSON.stringify(res.body)).toBe(200)
+        }
+      }),
+    )
+    console.log(`created ${TOTAL} reports in ${Date.now() - started} ms`)
+
+    await page.goto(`${server.base}/#/o/default/folders/${encodeURIComponent(folderId)}`)
+    await page.getByRole('heading', { name: 'Thousand' }).waitFor()
+    const pager = page.getByRole('navigation', { name: 'Pages' })
+    const pages = Math.ceil(TOTAL / 50)
+    await expect.poll(() => pager.innerText()).toContain(`Page 1 of ${pages}`)
+    await page.getByText(`${TOTAL} report(s)`).waitFor()
+    const rows = page.locator('table tbody tr')
+    expect(await rows.count()).toBe(50)
+    const firstPage = await rows.locator('td a').allInnerTexts()
+    await checkPage(page, 'folder-1000-page-1')
+
+    await pager.getByRole('button', { name: 'Next' }).click()
+    await expect.poll(() => pager.innerText()).toContain(`Page 2 of ${pages}`)
+    expect(await rows.count()).toBe(50)
+    const secondPage = await rows.locator('td a').allInnerTexts()
+    expect(secondPage.filter((n) => firstPage.includes(n))).toEqual([])
+
+    await page.getByLabel('Search reports').fill(name(999))
+    await page.getByText('1 report(s)').waitFor()
+    expect(await rows.locator('td a').allInnerTexts()).toEqual([name(999)])
+    expect(await pager.count()).toBe(0)
+    await checkPage(page, 'folder-1000-search')
     expect(errors).toEqual([])
   })
 
