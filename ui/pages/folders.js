@@ -296,7 +296,7 @@ export function FoldersPage({ params, me, org, navigate, reloadMe }) {
             <td><a href=${href(`${base}/reports/${encodeURIComponent(r.report_id)}`)}>${r.name}</a>
               ${r.title && r.title !== r.name ? html`<div class="muted">${r.title}</div>` : null}</td>
             <td>${scheduleInWords(r.frequency, r.start ?? r.created_at, r.timezone)}</td>
-            <td>${r.enabled ? when(r.next_run_at) : html`<span class="muted">paused</span>`}</td>
+            <td>${r.enabled ? when(r.next_run_at, r.timezone) : html`<span class="muted">paused</span>`}</td>
             <td><${LastRun} run=${r.last_run} /></td>
             <td><${EnabledSwitch} key=${`${r.report_id}:${r.enabled}`} org=${org} report=${r} onChanged=${reload} setError=${setError} mayChange=${mayUpdate} /></td>
           </tr>`,
