@@ -46,6 +46,14 @@ export async function apiCall(
   return { status: res.status, body: text ? JSON.parse(text) : null }
 }
 
+/** The id of the "Sample sales" dashboard every UI server seeds; fails the test if it is missing. */
+export async function sampleDashboardId(base: string): Promise<string> {
+  const { body } = await apiCall(base, 'GET', '/api/v2/default/dashboards')
+  const sample = (body?.list ?? []).find((d: { title: string }) => d.title === 'Sample sales')
+  if (!sample) throw new Error(`no seeded "Sample sales" dashboard: ${JSON.stringify(body)}`)
+  return sample.dashboardId as string
+}
+
 export interface UiServer {
   base: string
   dataDir: string

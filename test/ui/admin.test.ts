@@ -6,6 +6,7 @@ import {
   hasChromium,
   launchBrowser,
   overflowsSideways,
+  sampleDashboardId,
   signInAs,
   startUiServer,
   UI_ROOT_AUTH,
@@ -188,8 +189,7 @@ describe.skipIf(!run)('web UI: admin', () => {
         .body.folderId as string
     const teamA = await folder('Team A')
     await folder('Team B')
-    const dashboards = await call('GET', '/api/v2/default/dashboards')
-    const dash = dashboards.body.list.find((d: { title: string }) => d.title === 'Sample sales')
+    const dash = { dashboardId: await sampleDashboardId(server.base) }
     const made = await call(
       'POST',
       `/api/v2/default/reports?folder=${teamA}`,

@@ -5,6 +5,7 @@ import {
   checkPage,
   hasChromium,
   launchBrowser,
+  sampleDashboardId,
   signInAs,
   startUiServer,
   type UiServer,
@@ -50,8 +51,7 @@ describe.skipIf(!run)('web UI: report pages follow the caller’s permissions', 
 
   beforeAll(async () => {
     ;[server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-    const dashboards = await call('GET', '/api/v2/default/dashboards')
-    const dash = dashboards.body.list.find((d: { title: string }) => d.title === 'Sample sales')
+    const dash = { dashboardId: await sampleDashboardId(server.base) }
     const made = await call(
       'POST',
       '/api/v2/default/reports?folder=default',

@@ -5,6 +5,7 @@ import {
   checkPage,
   hasChromium,
   launchBrowser,
+  sampleDashboardId,
   signInAs,
   startUiServer,
   UI_ROOT_EMAIL,
@@ -168,9 +169,7 @@ describe.skipIf(!run)('web UI: report editor', () => {
       ...dashboardBody({ title: 'Also two tabs', tabs }),
     })
     const otherId = other.body.dashboardId ?? other.body.id
-    const sample = (await call('GET', '/api/v2/default/dashboards')).body.list.find(
-      (d: { title: string }) => d.title === 'Sample sales',
-    )
+    const sample = { dashboardId: await sampleDashboardId(server.base) }
     const base = reportBody(sample.dashboardId, { name: 'multi_entry', title: 'Multi entry' })
     // The second entry has its own range and format (CSV of the last day) and fields the editor
     // has no control for: it must come back exactly as it went in.
@@ -256,9 +255,7 @@ describe.skipIf(!run)('web UI: report editor', () => {
       dashboardBody({ title: 'Board only' }),
     )
     const hiddenId = hidden.body.dashboardId ?? hidden.body.id
-    const sample = (await call('GET', '/api/v2/default/dashboards')).body.list.find(
-      (d: { title: string }) => d.title === 'Sample sales',
-    )
+    const sample = { dashboardId: await sampleDashboardId(server.base) }
     const base = reportBody(sample.dashboardId, { name: 'half_seen', title: 'Half seen' })
     const secret = {
       ...base.dashboards[0],

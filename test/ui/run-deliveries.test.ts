@@ -6,6 +6,7 @@ import {
   hasChromium,
   launchBrowser,
   overflowsSideways,
+  sampleDashboardId,
   signInAs,
   startUiServer,
   UI_ROOT_EMAIL,
@@ -65,11 +66,7 @@ describe.skipIf(!run)('web UI: failed deliveries, retry and cancel', { timeout: 
       startUiServer({ SMTP_URL: sink.url, HERALD_DELIVERY_BACKOFF_MS: '3600000' }),
       launchBrowser(),
     ])
-    const dashboards = await call('GET', '/api/v2/default/dashboards')
-    dashboardId = dashboards.body.list.find(
-      (d: { title: string }) => d.title === 'Sample sales',
-    )?.dashboardId
-    expect(dashboardId, 'the seeded sample dashboard').toBeTruthy()
+    dashboardId = await sampleDashboardId(server.base)
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     errors = watchPageErrors(page)
     await signInAs(page, server.base, UI_ROOT_EMAIL, UI_ROOT_PASSWORD)

@@ -8,6 +8,7 @@ import {
   hasChromium,
   launchBrowser,
   overflowsSideways,
+  sampleDashboardId,
   signInAs,
   startUiServer,
   UI_ROOT_EMAIL,
@@ -43,9 +44,7 @@ describe.skipIf(!run)('web UI: runs', { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     ;[server, browser] = await Promise.all([startUiServer(), launchBrowser()])
-    const dashboards = await call('GET', '/api/v2/default/dashboards')
-    const sample = dashboards.body.list.find((d: { title: string }) => d.title === 'Sample sales')
-    expect(sample, 'the seeded sample dashboard').toBeTruthy()
+    const sample = { dashboardId: await sampleDashboardId(server.base) }
     const created = await call(
       'POST',
       '/api/v2/default/reports?folder=default',

@@ -8,6 +8,7 @@ import {
   hasChromium,
   launchBrowser,
   overflowsSideways,
+  sampleDashboardId,
   signInAs,
   startUiServer,
   UI_ROOT_EMAIL,
@@ -147,9 +148,7 @@ describe.skipIf(!run)('web UI: sign in and folders', () => {
   // Issue 13's bar: a folder of 1,000 reports stays usable. The page renders one page of rows,
   // not 1,000, and search still reaches every report, not just the page shown.
   it('pages a folder of 1,000 reports and finds one by name', { timeout: 120_000 }, async () => {
-    const dashboards = await apiCall(server.base, 'GET', '/api/v2/default/dashboards')
-    const sample = dashboards.body.list.find((d: { title: string }) => d.title === 'Sample sales')
-    expect(sample, 'the seeded sample dashboard').toBeTruthy()
+    const sample = { dashboardId: await sampleDashboardId(server.base) }
     const folder = await apiCall(server.base, 'POST', '/api/v2/default/folders/reports', {
       name: 'Thousand',
       description: '',
