@@ -316,65 +316,62 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
 }
 
 /** The functions with the most self time in the V8 profile(s) written to `dir`. */
-/** Per profile file (one per thread): its busy time and the functions with the most self time. */
-export function threadSelfTime(dir: string, top = 8): string[] {
-  const out: string[] = []
-  for (const file of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
-    const p = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
-      samples: number[]
-      timeDeltas: number[]
-    }
-    const byId = new Map(p.nodes.map((n) => [n.id, n]))
-    const self = new Map<string, number>()
-    let busy = 0
-    p.samples.forEach((id, i) => {
-      const cf = byId.get(id)?.callFrame
-      const dt = p.timeDeltas[i] ?? 0
-      if (!cf || cf.functionName === '(idle)' || cf.functionName === '(program)') return
-      const where = cf.url
-        .replace(/^.*node_modules\//, '')
-        .replace(/^file:\/\/.*?\/(src|bench)\//, '$1/')
-      const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
-      self.set(key, (self.get(key) ?? 0) + dt)
-      busy += dt
-    })
-    out.push(`${file}: busy ${(busy / 1000).toFixed(0)} ms`)
-    for (const [k, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      out.push(`  ${((100 * us) / Math.max(1, busy)).toFixed(1).padStart(5)}%  ${k}`)
-    }
+/** Self time per function (µs) in one .cpuprofile, keyed "name file:line"; idle samples optional. */
+function selfTimes(file: string, withIdle: boolean): Map<string, number> {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
+    samples: number[]
+    timeDeltas: number[]
   }
-  return out
+  const byId = new Map(p.nodes.map((n) => [n.id, n]))
+  const self = new Map<string, number>()
+  p.samples.forEach((id, i) => {
+    const cf = byId.get(id)?.callFrame
+    if (!cf) return
+    if (!withIdle && (cf.functionName === '(idle)' || cf.functionName === '(program)')) return
+    const where = cf.url
+      .replace(/^.*node_modules\//, '')
+      .replace(/^file:\/\/.*?\/(src|bench)\//, '$1/')
+    const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0))
+  })
+  return self
 }
 
-export function topSelfTime(dir: string, top = 20): string[] {
-  interface Node {
-    id: number
-    callFrame: { functionName: string; url: string; lineNumber: number }
-  }
-  const self = new Map<string, number>()
-  let total = 0
-  for (const file of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
-    const p = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-      nodes: Node[]
-      samples: number[]
-      timeDeltas: number[]
-    }
-    const byId = new Map(p.nodes.map((n) => [n.id, n]))
-    p.samples.forEach((id, i) => {
-      const cf = byId.get(id)?.callFrame
-      if (!cf) return
-      const where = cf.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/main\//, '')
-      const key = `${cf.functionName || '(anonymous)'} ${where}:${cf.lineNumber + 1}`
-      const dt = p.timeDeltas[i] ?? 0
-      self.set(key, (self.get(key) ?? 0) + dt)
-      total += dt
-    })
-  }
-  return [...self.entries()]
+const profiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((x) => x.endsWith('.cpuprofile'))
+    .map((x) => path.join(dir, x))
+
+const percentLines = (self: Map<string, number>, total: number, top: number, indent = '') =>
+  [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)
+    .map(([k, us]) => `${indent}${((100 * us) / Math.max(1, total)).toFixed(1).padStart(5)}%  ${k}`)
+
+/** Per profile file (one per thread): its busy time and the functions with the most self time. */
+export function threadSelfTime(dir: string, top = 8): string[] {
+  return profiles(dir).flatMap((file) => {
+    const self = selfTimes(file, false)
+    const busy = [...self.values()].reduce((a, b) => a + b, 0)
+    return [
+      `${path.basename(file)}: busy ${(busy / 1000).toFixed(0)} ms`,
+      ...percentLines(self, busy, top, '  '),
+    ]
+  })
+}
+
+/** The functions with the most self time over every profile in `dir`. */
+export function topSelfTime(dir: string, top = 20): string[] {
+  const all = new Map<string, number>()
+  for (const file of profiles(dir)) {
+    for (const [k, us] of selfTimes(file, true)) all.set(k, (all.get(k) ?? 0) + us)
+  }
+  return percentLines(
+    all,
+    [...all.values()].reduce((a, b) => a + b, 0),
+    top,
+  )
 }
 
 /**

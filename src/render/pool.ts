@@ -58,6 +58,7 @@ const YOUNG_GENERATION_MB = 12
 export class RenderPool implements Renderer {
   private readonly o: RenderPoolOptions
   private readonly log: Logger
+  private readonly heapMb: number
   private pool: Promise<Piscina<RenderTask, Uint8Array | undefined>> | undefined
   private closed = false
   /** Set by warm(): one warmed thread outlives idle periods. */
@@ -65,6 +66,7 @@ export class RenderPool implements Renderer {
 
   constructor(o: RenderPoolOptions) {
     this.o = o
+    this.heapMb = o.heapMb ?? 256
     this.log = o.log.child({ component: 'render-pool' })
   }
 
@@ -100,7 +102,7 @@ export class RenderPool implements Renderer {
       if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
         throw new RenderError(
           `Rendering the ${what} needed more memory than a render thread may use ` +
-            `(HERALD_RENDER_THREAD_HEAP_MB=${this.o.heapMb ?? 256})`,
+            `(HERALD_RENDER_THREAD_HEAP_MB=${this.heapMb})`,
         )
       }
       throw new RenderError(`Rendering the ${what} failed: ${(err as Error).message}`)
@@ -147,7 +149,7 @@ export class RenderPool implements Renderer {
         maxThreads: this.o.threads,
         idleTimeout: this.o.idleMs ?? 5 * 60_000,
         resourceLimits: {
-          maxOldGenerationSizeMb: this.o.heapMb ?? 256,
+          maxOldGenerationSizeMb: this.heapMb,
           maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
         },
       })

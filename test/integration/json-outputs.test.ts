@@ -14,6 +14,19 @@ const byCountry =
   'group by country order by country'
 
 /** Seed 001's outputs: `json` (one document) and `json_bulk` (a line per row). */
+/** The sample dashboard's rows as json_bulk writes them: one object per row, with its panel. */
+const BULK_LINES = [
+  { panel: 'By country', row: { country: 'IN', orders: 2 } },
+  { panel: 'By country', row: { country: 'US', orders: 1 } },
+  { panel: 'Answer', row: { answer: 42 } },
+]
+
+const ndjson = (text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+
 describe('json and json_bulk outputs', () => {
   let t: TestApp
   let w: Worker
@@ -98,15 +111,7 @@ describe('json and json_bulk outputs', () => {
     })
     expect(bulk.status).toBe(200)
     expect(bulk.headers.get('content-type')).toMatch(/^application\/x-ndjson/)
-    const lines = (await bulk.text())
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-    expect(lines).toEqual([
-      { panel: 'By country', row: { country: 'IN', orders: 2 } },
-      { panel: 'By country', row: { country: 'US', orders: 1 } },
-      { panel: 'Answer', row: { answer: 42 } },
-    ])
+    expect(ndjson(await bulk.text())).toEqual(BULK_LINES)
   })
 
   it('a json report is emailed as an attachment and downloadable from its run', async () => {
@@ -188,15 +193,7 @@ describe('json and json_bulk outputs', () => {
     expect(location).toBe(`/api/v2/${org}/reports/${id}/runs/${run.body.run_id}/outputs/0`)
     const file = await t.app.request(location, { headers: { authorization: rootAuth(t) } })
     expect(file.headers.get('content-type')).toMatch(/^application\/x-ndjson/)
-    const lines = (await file.text())
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-    expect(lines).toEqual([
-      { panel: 'By country', row: { country: 'IN', orders: 2 } },
-      { panel: 'By country', row: { country: 'US', orders: 1 } },
-      { panel: 'Answer', row: { answer: 42 } },
-    ])
+    expect(ndjson(await file.text())).toEqual(BULK_LINES)
   })
 
   it('report_type json_bulk is accepted on save; an unknown type is not', async () => {

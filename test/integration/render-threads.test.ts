@@ -146,17 +146,18 @@ describe('rendering in worker threads', () => {
   })
 })
 
+/** A dashboard tab with no panels, titled to steer the fixture thread. */
+const input = (title: string) => ({
+  title,
+  tabName: 'Main',
+  timeRangeLabel: 'today',
+  generatedAtLabel: 'now',
+  panels: [],
+})
+
 describe('the render time limit', () => {
   const renderer = new RenderPool({ threads: 1, timeoutMs: 500, log: silent, filename: fixture })
   afterAll(() => renderer.close())
-
-  const input = (title: string) => ({
-    title,
-    tabName: 'Main',
-    timeRangeLabel: 'today',
-    generatedAtLabel: 'now',
-    panels: [],
-  })
 
   it('a render past its limit fails alone and its thread is replaced', async () => {
     // `hold` on a file that never appears: the thread spins until it is stopped.
@@ -177,14 +178,6 @@ describe('the render thread heap limit', () => {
     filename: fixture,
   })
   afterAll(() => renderer.close())
-
-  const input = (title: string) => ({
-    title,
-    tabName: 'Main',
-    timeRangeLabel: 'today',
-    generatedAtLabel: 'now',
-    panels: [],
-  })
 
   it('a render that outgrows the heap fails alone, naming the setting; the next one renders', async () => {
     const hog = renderer.render('pdf', input('hog'))
