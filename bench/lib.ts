@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { newId } from '../src/lib/ids.ts'
+import { NODE_FLAGS } from '../src/node-flags.ts'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /**
@@ -100,6 +101,21 @@ export interface HeraldChild {
 }
 
 /**
+ * More Node or V8 flags for every Herald process a bench starts, after the shipped ones
+ * (BENCH_HERALD_NODE_ARGS, split on spaces): for lab comparisons, e.g. `--no-single-threaded-gc`
+ * to measure without a shipped flag. Figures taken with them are lab figures, not the defaults.
+ */
+const EXTRA_NODE_ARGS = (process.env.BENCH_HERALD_NODE_ARGS ?? '').split(' ').filter(Boolean)
+
+/** Likewise, more environment (BENCH_HERALD_ENV="K=V K2=V2"), e.g. allocator settings. */
+const EXTRA_ENV = Object.fromEntries(
+  (process.env.BENCH_HERALD_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+)
+
+/**
  * A real Herald process (bench/herald-entry.ts: `src/main.ts`'s config → startHerald, plus a
  * ready line) with a minimal environment of its own. Its logs are read and dropped, keeping
  * only a tail; `nodeArgs` go before the entry (e.g. --cpu-prof).
@@ -111,7 +127,14 @@ export function spawnHerald(
   const dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'herald-bench-data-'))
   const child = spawn(
     process.execPath,
-    [...(o.nodeArgs ?? []), '--import', 'tsx', 'bench/herald-entry.ts'],
+    [
+      ...NODE_FLAGS,
+      ...(o.nodeArgs ?? []),
+      ...EXTRA_NODE_ARGS,
+      '--import',
+      'tsx',
+      'bench/herald-entry.ts',
+    ],
     {
       cwd: HERALD_ROOT,
       env: {
@@ -123,6 +146,7 @@ export function spawnHerald(
         HERALD_SECRET: SECRET,
         HERALD_SEED_SAMPLE: 'false',
         ...env,
+        ...EXTRA_ENV,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -1,11 +1,18 @@
 import { ConfigError, loadConfig } from './config.ts'
 import { DirectoryLockedError } from './db/pglite-lock.ts'
+import { missingNodeFlags } from './node-flags.ts'
 import { startHerald } from './server.ts'
 
 /** Process entry: config → database → roles → serve; stops cleanly on SIGTERM/SIGINT. */
 export async function main(): Promise<void> {
   const config = loadConfig()
   const herald = await startHerald(config)
+  const missing = missingNodeFlags()
+  if (missing.length > 0)
+    herald.log.warn(
+      { missing },
+      'started without the node flags npm start passes: renders under a burst will use more CPU',
+    )
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NODE_FLAGS } from '../../src/node-flags.ts'
 import { createEmptyPostgresDatabase } from './db.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -21,7 +22,7 @@ export interface HeraldProcess {
  * unless asked for: each process would otherwise start its own sample database (~350 MB).
  */
 export function spawnHerald(env: Record<string, string>): HeraldProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', HERALD_SEED_SAMPLE: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
