@@ -56,7 +56,12 @@ export interface SharedRendersOptions<T> {
   clock: Clock
   /** How long a finished render is offered to runs with the same key. */
   windowMs?: number
-  /** Most bytes of finished renders kept; the oldest go first. */
+  /**
+   * Most bytes of finished renders kept; the oldest go first. Default 16 MB: runs of one slot
+   * with the same inputs share the render while it is in flight, which costs nothing here; the
+   * kept ones only serve runs triggered a little later. At 64 MB a burst of distinct reports left
+   * 64 MB of renders nobody would ask for again on the heap for a minute.
+   */
   maxBytes?: number
   sizeOf(value: T): number
 }
@@ -81,7 +86,7 @@ export class SharedRenders<T> {
   constructor(o: SharedRendersOptions<T>) {
     this.clock = o.clock
     this.windowMs = o.windowMs ?? 60_000
-    this.maxBytes = o.maxBytes ?? 64 * 1024 * 1024
+    this.maxBytes = o.maxBytes ?? 16 * 1024 * 1024
     this.sizeOf = o.sizeOf
   }
 

@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { runOutputs } from '../../db/schema/index.ts'
 import type { DeliveryOutput } from '../../delivery/types.ts'
+import { ByteBudget } from '../../lib/byte-budget.ts'
 
 /** Every statement that writes a run's files (`run_outputs`). */
 
@@ -27,6 +28,24 @@ export async function replaceRunOutputs(
   nowMs: number,
 ): Promise<void> {
   const createdAt = new Date(nowMs)
+  const bytes = outputs.reduce((n, o) => n + o.bytes.length, 0)
+  await OUTPUT_WRITES.run(bytes, () => writeOutputs(database, runId, outputs, createdAt))
+}
+
+/**
+ * Bytes of files being written at once, process-wide. The driver sends a file as hex text, so a
+ * write holds ~4× the file's size until it is sent: when one render is shared by a thousand runs
+ * (the same report for a team), unbounded they all wrote their copy at once and the process
+ * grew by ~75 MB in seconds. The database takes these writes one after another anyway.
+ */
+const OUTPUT_WRITES = new ByteBudget(4 * 1024 * 1024)
+
+async function writeOutputs(
+  database: Database,
+  runId: string,
+  outputs: OutputRow[],
+  createdAt: Date,
+): Promise<void> {
   await database.db.transaction(async (tx) => {
     await tx.delete(runOutputs).where(eq(runOutputs.runId, runId))
     // One row per statement: outputs are megabytes, not worth a giant multi-row insert.
