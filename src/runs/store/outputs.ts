@@ -35,8 +35,9 @@ export async function replaceRunOutputs(
 /**
  * Bytes of files being written at once, process-wide. The driver sends a file as hex text, so a
  * write holds ~4× the file's size until it is sent: when one render is shared by a thousand runs
- * (the same report for a team), unbounded they all wrote their copy at once and the process
- * grew by ~75 MB in seconds. The database takes these writes one after another anyway.
+ * (the same report for a team), unbounded they all wrote their copy at once, and that burst
+ * peaked ~20 MB higher with a slower API (bench/README.md). The database takes these writes one
+ * after another anyway.
  */
 const OUTPUT_WRITES = new ByteBudget(4 * 1024 * 1024)
 
