@@ -1,8 +1,8 @@
 /**
- * Flags for the Node process that runs Herald: `npm start`, `herald serve`, and every bench or
- * test that starts a real Herald. They go on the command line (package.json, bin/herald.js)
- * because V8 reads them when it sets up a heap; test/unit/node-flags.test.ts keeps those two
- * places and this list the same.
+ * Flags for the Node process that runs Herald: `npm start`, `npm run dev`, `herald serve`, and
+ * every bench or test that starts a real Herald. They go on the command line (package.json,
+ * bin/herald.js) because V8 reads them when it sets up a heap; test/unit/node-flags.test.ts keeps
+ * those places and this list the same.
  *
  * `--single-threaded-gc`: by default V8 collects garbage with helper threads (parallel scavenges,
  * concurrent marking and sweeping), which pays off when cores are idle. Under a burst they are

@@ -5,9 +5,10 @@ import { missingNodeFlags, NODE_FLAGS } from '../../src/node-flags.ts'
 const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
 
 describe('the node flags Herald is started with', () => {
-  it('are what npm start passes', () => {
+  it('are what npm start and npm run dev pass', () => {
     const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
     expect(scripts.start).toBe(`node ${NODE_FLAGS.join(' ')} --import tsx src/main.ts`)
+    expect(scripts.dev).toBe(`tsx watch ${NODE_FLAGS.join(' ')} src/main.ts`)
   })
 
   it('are what the herald command (herald serve) passes', () => {
