@@ -112,7 +112,11 @@ const EXTRA_ENV = Object.fromEntries(
   (process.env.BENCH_HERALD_ENV ?? '')
     .split(' ')
     .filter(Boolean)
-    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    .map((kv) => {
+      const at = kv.indexOf('=')
+      if (at < 1) throw new Error(`BENCH_HERALD_ENV: "${kv}" is not NAME=value`)
+      return [kv.slice(0, at), kv.slice(at + 1)]
+    }),
 )
 
 /**
@@ -339,7 +343,6 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** The functions with the most self time in the V8 profile(s) written to `dir`. */
 /** Self time per function (µs) in one .cpuprofile, keyed "name file:line"; idle samples optional. */
 function selfTimes(file: string, withIdle: boolean): Map<string, number> {
   const p = JSON.parse(readFileSync(file, 'utf8')) as {
