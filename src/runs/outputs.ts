@@ -37,11 +37,23 @@ export async function storeOutputs(
   const stored = files.map((f, index) => ({
     ...f,
     index,
-    sha256: createHash('sha256').update(f.bytes).digest('hex'),
+    sha256: sha256Of(f.bytes),
     size: f.bytes.length,
   }))
   await replaceRunOutputs(database, runId, stored, nowMs)
   return stored
+}
+
+/** Digests of buffers already hashed: a render shared by a thousand runs is one buffer. */
+const DIGESTS = new WeakMap<Buffer, string>()
+
+function sha256Of(bytes: Buffer): string {
+  let digest = DIGESTS.get(bytes)
+  if (digest === undefined) {
+    digest = createHash('sha256').update(bytes).digest('hex')
+    DIGESTS.set(bytes, digest)
+  }
+  return digest
 }
 
 export interface OutputDownload {
