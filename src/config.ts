@@ -123,6 +123,7 @@ const envSchema = z.object({
   HERALD_DB_POOL_SIZE: int(machine.dbPoolSize, 1, 1000),
   HERALD_RENDER_TIMEOUT_MS: int(60_000, 100, 3_600_000),
   HERALD_RENDER_THREAD_HEAP_MB: int(256, 64, 16_384),
+  HERALD_MALLOC_TRIM_MS: int(2_000, 0, 3_600_000),
   HERALD_SCHEDULER_LOOKAHEAD_MS: int(10_000, 0, 300_000),
   // For benchmarks and drills only: `noop` succeeds at once, `sleep:<ms>` waits then succeeds.
   HERALD_EXECUTOR: z
@@ -193,6 +194,8 @@ export interface Config {
   renderTimeoutMs: number
   /** Most JavaScript heap one render thread may use; a render needing more fails its run. */
   renderThreadHeapMb: number
+  /** How often freed C heap is given back to the OS (glibc only; src/malloc-trim.ts); 0: never. */
+  mallocTrimMs: number
   schedulerLookaheadMs: number
   executor: string
   smtpUrl: string | undefined
@@ -257,6 +260,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     renderThreads: e.HERALD_RENDER_THREADS,
     renderTimeoutMs: e.HERALD_RENDER_TIMEOUT_MS,
     renderThreadHeapMb: e.HERALD_RENDER_THREAD_HEAP_MB,
+    mallocTrimMs: e.HERALD_MALLOC_TRIM_MS,
     schedulerLookaheadMs: e.HERALD_SCHEDULER_LOOKAHEAD_MS,
     executor: e.HERALD_EXECUTOR,
     smtpUrl: e.SMTP_URL,

@@ -22,6 +22,7 @@ import {
   LinkSigner,
 } from './delivery/index.ts'
 import { createLogger } from './log.ts'
+import { startMallocTrim } from './malloc-trim.ts'
 import { Metrics } from './metrics.ts'
 import { RenderPool } from './render/pool.ts'
 import { executorFor, type RunExecutor } from './runs/executor.ts'
@@ -52,6 +53,7 @@ export interface StartOptions {
 export async function startHerald(config: Config, opts: StartOptions = {}): Promise<Herald> {
   const log = opts.log ?? createLogger(config.logLevel)
   const clock = opts.clock ?? systemClock
+  const mallocTrim = await startMallocTrim(config.mallocTrimMs, log)
   const secret = ensureSecret(config)
   const { database, close } = await openAndMigrate(config)
   await bootstrapRoot(database, config.rootEmail, config.rootPassword, log)
@@ -214,6 +216,7 @@ export async function startHerald(config: Config, opts: StartOptions = {}): Prom
       await datasources.close()
       await sample.close()
       await renderer.close()
+      mallocTrim.stop()
       await verified
       await mailer.close()
       await authz?.close()
